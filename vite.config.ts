@@ -1,0 +1,24 @@
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+// Cross-origin isolation: lets onnxruntime-web use SharedArrayBuffer (WASM threads).
+// The same headers must be set by whatever serves the built app (see README).
+export const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export default defineConfig({
+  plugins: [svelte()],
+  server: { headers: isolationHeaders, port: 5173, strictPort: true },
+  preview: { headers: isolationHeaders, port: 4173, strictPort: true },
+  worker: { format: 'es' },
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
+  test: {
+    include: ['src/**/*.test.ts', 'tools/**/*.test.ts', 'training/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+  },
+});
