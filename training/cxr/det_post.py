@@ -91,3 +91,44 @@ def average_precision(dets: list[np.ndarray], gts: list[np.ndarray], iou_thr: fl
         mpre[i] = max(mpre[i], mpre[i + 1])
     idx = np.nonzero(mrec[1:] != mrec[:-1])[0]
     return float(np.sum((mrec[idx + 1] - mrec[idx]) * mpre[idx + 1]))
+
+
+def wbf(box_lists: list[np.ndarray], iou_thr: float = WBF_IOU, nms_iou: float = NMS_IOU,
+        max_det: int = MAX_DET) -> np.ndarray:
+    """Weighted Box Fusion (Solovyev & Wang; seed 002 eqs. 3-6), model weights 1, then NMS.
+    Port of src/core/postprocess/weightedBoxFusion.ts (checked against it by cxrWbfParity.test.ts)."""
+    m = len(box_lists)
+    allb = np.concatenate([b for b in box_lists if len(b)] or [np.zeros((0, 5))])
+    order = np.argsort(-allb[:, 4], kind='stable')
+    clusters: list[list[np.ndarray]] = []
+    fused: list[np.ndarray] = []
+    for i in order:
+        b = allb[i]
+        best, bj = iou_thr, -1
+        for j, f in enumerate(fused):
+            v = iou_xywh(b, f)
+            if v > best:
+                best, bj = v, j
+        if bj < 0:
+            clusters.append([b])
+            fused.append(b.copy())
+        else:
+            clusters[bj].append(b)
+            fused[bj] = _fuse(clusters[bj])
+    out = []
+    for c, f in zip(clusters, fused):
+        f = f.copy()
+        f[4] = f[4] * min(len(c), m) / m
+        out.append(f)
+    res = np.asarray(out, dtype=np.float64).reshape(-1, 5)
+    return nms(res, nms_iou, max_det)
+
+
+def _fuse(cluster: list[np.ndarray]) -> np.ndarray:
+    c = np.asarray(cluster, dtype=np.float64)
+    s = c[:, 4]
+    x1 = np.sum(s * c[:, 0]) / s.sum()
+    y1 = np.sum(s * c[:, 1]) / s.sum()
+    x2 = np.sum(s * (c[:, 0] + c[:, 2])) / s.sum()
+    y2 = np.sum(s * (c[:, 1] + c[:, 3])) / s.sum()
+    return np.asarray([x1, y1, x2 - x1, y2 - y1, s.mean()])

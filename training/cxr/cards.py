@@ -1,0 +1,152 @@
+"""CARD.md for the four CXR models, generated from models/<id>/metrics.json (+ ensemble-metrics.json)."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.abspath(os.path.join(HERE, '..', '..')))
+
+from training.common import MODELS_DIR, md_table, write_card  # noqa: E402
+
+DATA_SECTION = """COVID-QU-Ex "Infection Segmentation Data" (Tahir et al., 2021; built on QaTa-COV19), staged subset
+`../shared/data/covid-qu-ex/`: 1,410 real 256x256 8-bit chest X-rays (COVID-19 770 / Non-COVID "other
+pneumonia" 320 / Normal 320) with lung and infection masks. **Split:** fixed, seeded (20261123), class-stratified
+image-level hold-out of 20 % (282 images: 154 / 64 / 64), listed in `training/cxr/split.json` and shared by all
+four CXR models; the 1,128 others train. The split is **not patient-disjoint** (the data have no patient ids)
+and the source pools may contain near-duplicate images, so hold-out numbers are likely optimistic.
+No data outside this subset was used; no pre-training."""
+
+PREPROCESS = """All four CXR models take `image` [N,1,128,128] float32, x = (gray8/255 - 0.5)/0.25. The 8-bit
+gray image is the input as displayed (DICOM: VOI LUT / window, MONOCHROME1 inverted so air is dark, rescaled
+to 0..255; see `src/core/analyses/cxr/cxrPreprocess.ts`), resized **without letterboxing** (the training
+images are themselves stretched squares) to 128x128 by area averaging (= the 2x2 mean used in training for
+the 256-px sources). Outputs are mapped back to the input's pixel grid with the stored scale factors."""
+
+LIMITS = """- Research use only; **not a medical device**; not validated for diagnosis or triage.
+- Small training set (1,128 images), one public source pool, 128x128 input: fine findings are lost.
+- Hold-out is image-level, not patient-disjoint; near-duplicates may inflate every number here.
+- Real DICOM radiographs (different detectors, windows, burned-in text, non-square) differ from the
+  training PNGs; the preprocessing shown below narrows, but does not remove, that gap.
+- Licence: the COVID-QU-Ex mirror ships no LICENSE; the Kaggle/Qatar University terms must be checked before
+  any redistribution. The weights inherit that caveat."""
+
+TITLES = {
+    'cxr-segmentation': 'CXR lung + infection segmentation (compact U-Net)',
+    'cxr-classification': 'CXR 3-class classifier: COVID-19 / other pneumonia / normal',
+    'cxr-detector-yolo': 'CXR opacity detector A: single-shot YOLO-style grid',
+    'cxr-detector-centernet': 'CXR opacity detector B: CenterNet-style centre points',
+}
+
+RUN = {
+    'cxr-segmentation': 'seg', 'cxr-classification': 'cls', 'cxr-detector-yolo': 'yolo',
+    'cxr-detector-centernet': 'centernet',
+}
+
+MODEL_TEXT = {
+    'cxr-segmentation': """Compact U-Net (5 levels, 8-16-32-64-128 channels, BatchNorm folded at export),
+2 independent sigmoid channels (0 = lung, 1 = infection). Loss BCE + soft Dice, AdamW 3e-3 cosine, 28 epochs,
+batch 16, mild scale/shift + gamma/contrast augmentation. The app reports infection % of lung =
+infection pixels / lung pixels of the thresholded masks (at the input's size).""",
+    'cxr-classification': """Small VGG-style CNN (5 stages of conv-BN-ReLU + strided conv, 16..128 channels),
+global average pooling, dropout 0.3, linear to 3 logits (softmax). Class-weighted cross-entropy with label
+smoothing 0.05, AdamW 2e-3 cosine, 40 epochs, batch 32, scale/shift + gamma/contrast augmentation.
+Label order = manifest `labels`; a 4-class SIIM-style model can replace it by changing the manifest labels.""",
+    'cxr-detector-yolo': """**Family: single-shot, anchor-free YOLO-style grid.** 4-stage strided CNN backbone,
+stride-16 head on 8x8 cells (stride-8 features max-pooled and concatenated), 5 channels per cell: objectness,
+tx, ty, tw, th. Assignment as YOLOv5 (centre cell + the two nearest neighbour cells); box loss 1 - GIoU
+(the seed's YOLOv5 choice); objectness BCE with the IoU of the predicted box as target. Decoding (grid maths,
+sigmoid, score >= 0.01, NMS IoU 0.4, <= 20 boxes) is in TypeScript (`yoloGridDecode.ts`).""",
+    'cxr-detector-centernet': """**Family: anchor-free centre-point detector (CenterNet-style).** 4-stage
+backbone, FPN-lite top-down merge to stride 4 (32x32), head with heatmap (focal loss, Gaussian targets with
+CenterNet's radius), centre offset and box size (L1). Peaks (3x3 local maxima), score >= 0.01, NMS IoU 0.4 and
+<= 20 boxes are done in TypeScript (`centerNetDecode.ts`): ORT WebGPU has no NonMaxSuppression.
+**Why not a two-stage Faster R-CNN (the seed's second detector):** its RPN + RoIAlign + per-RoI head would
+need proposal NMS in TS *between* two ONNX graphs (two sessions per image), a backbone large enough to feed
+RoI features (tens of MB; our budget is 15 MB for all models) and hours of CPU training; a centre-point
+detector is a genuinely different family from detector A (heatmap peaks instead of cell objectness, no box
+IoU loss) that exports as one plain convolutional graph and trains in minutes.""",
+}
+
+
+def _fmt_metrics(h: dict) -> str:
+    keys = [k for k, v in h['onnx_int8_shipped'].items() if isinstance(v, (int, float))]
+    rows = [[k] + [h[s].get(k, '') for s in ('pytorch_fp32', 'onnx_fp32', 'onnx_int8_shipped')] for k in keys]
+    return md_table(['metric (hold-out)', 'PyTorch fp32', 'ONNX fp32', 'ONNX int8 (shipped)'], rows)
+
+
+def card_for(mid: str) -> None:
+    d = os.path.join(MODELS_DIR, mid)
+    mp = os.path.join(d, 'metrics.json')
+    if not os.path.exists(mp):
+        return
+    m = json.load(open(mp))
+    h = m['holdout']
+    lat = m.get('latency_int8_ms') or {}
+    size = md_table(['parameters', 'int8 ONNX bytes (shipped)', 'fp32 ONNX bytes (reference)',
+                     'int8 latency (ORT-node CPU, 1 thread, batch 1, median / p90 ms)'],
+                    [[m['params'], m['bytes_int8'], m['bytes_fp32'],
+                      f"{lat.get('median', float('nan')):.1f} / {lat.get('p90', float('nan')):.1f}"]])
+    res = _fmt_metrics(h)
+    if mid == 'cxr-classification':
+        cm = h['onnx_int8_shipped']['confusion_matrix_rows_true_cols_pred']
+        labels = h['onnx_int8_shipped']['labels']
+        res += '\n\nConfusion matrix (shipped int8, rows = truth, columns = prediction):\n\n'
+        res += md_table(['truth \\ pred'] + labels, [[l] + r for l, r in zip(labels, cm)])
+        res += '\n\nPer-class F1 (shipped int8): ' + ', '.join(
+            f'{k} {v:.3f}' for k, v in h['onnx_int8_shipped']['f1_per_class'].items())
+    if mid == 'cxr-segmentation':
+        res += """\n\nDice is computed at the 256-px source resolution (logits resized bilinear, threshold 0),
+*pooled* over all hold-out pixels and as the mean over images; infection per-image Dice only over COVID-19
+images (the others have empty infection ground truth; their false-positive pixel fraction is listed)."""
+    ep = os.path.join(d, 'ensemble-metrics.json')
+    if mid.startswith('cxr-detector') and os.path.exists(ep):
+        e = json.load(open(ep))
+        best_single = max(e['map50_A_yolo'], e['map50_B_centernet'])
+        verdict = ('**beats both single detectors**' if e['map50_ensemble_wbf'] > best_single
+                   else '**does not beat the better single detector**')
+        res += f"""\n\nmAP@0.5 on the hold-out's derived boxes ({e['n_images']} images, {e['n_gt_boxes']} boxes;
+Non-COVID/Normal images have no boxes and count only through false positives). Ensemble = Weighted Box Fusion
+of A and B (IoU 0.55, weights 1:1, confidence-weighted coordinates, score x min(T, M)/M, then NMS), the
+Python port in `training/cxr/det_post.py` that `cxrWbfParity.test.ts` checks against the app's
+`weightedBoxFusion.ts`; all on the shipped int8 models:\n\n""" + md_table(
+            ['detector', 'mAP@0.5'], [['A: YOLO-style grid', e['map50_A_yolo']],
+                                      ['B: CenterNet-style', e['map50_B_centernet']],
+                                      ['Ensemble WBF(A, B)', e['map50_ensemble_wbf']]]) + \
+            f'\n\nThe ensemble {verdict} here (seed 002 reported that its WBF ensemble beat each detector).'
+        res += """\n\nAP: COCO-style greedy matching (each detection, in score order, takes the best still-unmatched
+ground-truth box with IoU >= 0.5), VOC all-point interpolation. **The boxes are derived** (connected
+components of the coarse infection masks, >= 16 px), not radiologist boxes: often near whole-lung size."""
+    imgs = os.path.join(d, 'card-images')
+    pre = PREPROCESS
+    if os.path.isdir(imgs):
+        pngs = sorted(f for f in os.listdir(imgs) if f.endswith('.png'))
+        pre += '\n\nThe preprocessing on the three real DICOM radiographs in `../shared/data/dicom-samples/cr-dx-chest/` ' \
+               '(the 8-bit 128x128 model input, rendered by the TS code):\n\n' + '\n'.join(
+                   f'![{f}](card-images/{f})' for f in pngs)
+    run = RUN[mid]
+    write_card(os.path.join(d, 'CARD.md'), TITLES[mid], [
+        ('Intended use', 'Research and education only. Not a medical device; outputs must not guide care.'),
+        ('Data and split', DATA_SECTION),
+        ('Model', MODEL_TEXT[mid]),
+        ('Input and preprocessing', pre),
+        ('Size and speed', size),
+        ('Held-out results', res),
+        ('Reproduce', f"""`/usr/bin/python3 training/cxr/run.py {run}` trains (resumable checkpoints in
+`training/runs/cxr/`), evaluates, exports (ONNX opset 17; fp32 reference + shipped int8 per-channel weights via
+DequantizeLinear, float activations), writes the manifest entry, the parity fixture and this card.
+`/usr/bin/python3 training/cxr/run.py {run} --eval-only` re-evaluates the shipped `model.int8.onnx` with
+onnxruntime-node and checks the numbers above.""" + (
+            '\n`run.py ensemble [--eval-only]` computes / re-checks the ensemble table.' if run in ('yolo', 'centernet') else '')),
+        ('Limitations', LIMITS),
+    ])
+
+
+def write_all() -> None:
+    for mid in TITLES:
+        card_for(mid)
+
+
+if __name__ == '__main__':
+    write_all()

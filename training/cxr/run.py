@@ -1,0 +1,245 @@
+"""One command per CXR model: train (resumable) + evaluate on the hold-out + export + manifest + card.
+
+    /usr/bin/python3 training/cxr/run.py seg|cls|yolo|centernet            # train, eval, export, card
+    /usr/bin/python3 training/cxr/run.py ensemble                           # WBF(A, B) mAP, detector cards
+    /usr/bin/python3 training/cxr/run.py <kind> --eval-only                 # re-evaluate the SHIPPED int8
+                                                                            # ONNX and compare with the card
+Shipped-model numbers come from onnxruntime-node (training/common) on the hold-out in split.json.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.abspath(os.path.join(HERE, '..', '..')))
+
+import cls_task  # noqa: E402
+import data  # noqa: E402
+import det_post  # noqa: E402
+import det_task  # noqa: E402
+import loop  # noqa: E402
+import models  # noqa: E402
+import seg_task  # noqa: E402
+from training.common import (MODELS_DIR, export_onnx, file_entry, onnx_latency_ms, quantize_int8_weights,  # noqa: E402
+                             run_onnx, update_manifest_entry)
+
+FIXTURE_DIR = os.path.join(os.path.dirname(HERE), '..', 'src', 'core', 'analyses', 'cxr', '__fixtures__')
+
+KINDS = {
+    'seg': dict(id='cxr-segmentation', task='cxr-segmentation', output='logits', out_shape=[-1, 2, 128, 128]),
+    'cls': dict(id='cxr-classification', task='cxr-classification', output='logits', out_shape=[-1, 3]),
+    'yolo': dict(id='cxr-detector-yolo', task='cxr-opacity-detection', output='head', out_shape=[-1, 5, 8, 8]),
+    'centernet': dict(id='cxr-detector-centernet', task='cxr-opacity-detection', output='head',
+                      out_shape=[-1, 5, 32, 32]),
+}
+
+
+def build(kind: str) -> torch.nn.Module:
+    return {'seg': seg_task.build, 'cls': cls_task.build}.get(kind, lambda: det_task.build(kind))()
+
+
+def train(kind: str, ds: data.Dataset, tr: np.ndarray) -> torch.nn.Module:
+    m = build(kind)
+    if kind == 'seg':
+        return loop.train(seg_task.NAME, m, len(tr), seg_task.EPOCHS, seg_task.BATCH, 3e-3,
+                          seg_task.make_step(ds, tr), seed=1)
+    if kind == 'cls':
+        return loop.train(cls_task.NAME, m, len(tr), cls_task.EPOCHS, cls_task.BATCH, 2e-3,
+                          cls_task.make_step(ds, tr), seed=2)
+    cfg = det_task.CONFIGS[kind]
+    return loop.train(cfg['name'], m, len(tr), cfg['epochs'], cfg['batch'], cfg['lr'],
+                      det_task.make_step(kind, ds, tr), seed=3 if kind == 'yolo' else 4)
+
+
+def model_input(gray256: np.ndarray) -> np.ndarray:
+    return data.normalize(data.downsample2(gray256))[:, None]
+
+
+def torch_raw(m: torch.nn.Module, x: np.ndarray) -> np.ndarray:
+    with torch.no_grad():
+        return np.concatenate([m(torch.from_numpy(x[i:i + 32])).numpy() for i in range(0, len(x), 32)])
+
+
+def metrics_from_raw(kind: str, raw: np.ndarray, ds: data.Dataset, idx: np.ndarray) -> dict:
+    if kind == 'seg':
+        lg = F.interpolate(torch.from_numpy(raw), size=(256, 256), mode='bilinear', align_corners=False).numpy()
+        return seg_task.seg_metrics(lg[:, 0] > 0, lg[:, 1] > 0, ds, idx)
+    if kind == 'cls':
+        return cls_task.cls_metrics(raw.argmax(1), ds.labels[idx])
+    dets = det_task.detections_256(kind, raw)
+    gts = [ds.boxes[i] for i in idx]
+    return {'n_images': int(len(idx)), 'n_gt_boxes': int(sum(len(g) for g in gts)),
+            'map50': det_post.average_precision(dets, gts)}
+
+
+def paths(kind: str) -> dict:
+    mid = KINDS[kind]['id']
+    d = os.path.join(MODELS_DIR, mid)
+    return {'dir': d, 'int8': os.path.join(d, 'model.int8.onnx'), 'fp32': os.path.join(d, 'model.fp32.onnx'),
+            'metrics': os.path.join(d, 'metrics.json'), 'rel_int8': f'{mid}/model.int8.onnx',
+            'rel_fp32': f'{mid}/model.fp32.onnx'}
+
+
+def b64(a: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(a, dtype='<f4').tobytes()).decode()
+
+
+def parity_images(ds: data.Dataset, ho: np.ndarray) -> list[int]:
+    """First hold-out image of each class (sorted names): real inputs for the parity fixture."""
+    return [int(next(i for i in sorted(ho, key=lambda j: ds.names[j]) if ds.labels[i] == c))
+            for c in range(len(data.CLASS_LABELS))]
+
+
+def write_fixture(kind: str, m: torch.nn.Module, ds: data.Dataset, ho: np.ndarray) -> None:
+    """PyTorch fp32 outputs on one hold-out image per class, read by cxrParity.test.ts."""
+    idx = parity_images(ds, ho)
+    x = model_input(ds.images[idx])
+    raw = torch_raw(m, x)
+    os.makedirs(FIXTURE_DIR, exist_ok=True)
+    fx = {'modelId': KINDS[kind]['id'], 'generator': 'training/cxr/run.py (PyTorch fp32, eval mode)',
+          'cases': [{'image': f'covid-qu-ex/{n}', 'dims': list(raw[k:k + 1].shape), 'output': b64(raw[k])}
+                    for k, n in enumerate(ds.names[i] for i in idx)]}
+    with open(os.path.join(FIXTURE_DIR, f'{KINDS[kind]["id"]}.torch.json'), 'w') as f:
+        json.dump(fx, f)
+
+
+def manifest_entry(kind: str, extra: dict, labels: list[str] | None) -> dict:
+    k = KINDS[kind]
+    p = paths(kind)
+    names = {'seg': 'CXR lung + infection segmentation (compact U-Net)',
+             'cls': 'CXR 3-class classifier (COVID-19 / other pneumonia / normal)',
+             'yolo': 'CXR opacity detector A (YOLO-style grid)',
+             'centernet': 'CXR opacity detector B (CenterNet-style centre points)'}
+    decode = {'seg': 'sigmoid', 'cls': 'softmax'}.get(kind, 'boxes')
+    entry = {
+        'id': k['id'], 'name': names[kind], 'task': k['task'], 'modality': 'cxr', 'format': 'onnx',
+        'version': '1.0.0',
+        'license': 'research use only; trained on COVID-QU-Ex infection-segmentation subset (licence unverified offline)',
+        'card': f'{k["id"]}/CARD.md', 'quantization': 'int8-weights',
+        'files': [file_entry(p['rel_int8'])],
+        'input': {'name': 'image', 'layout': 'NCHW', 'height': 128, 'width': 128, 'channels': 1, 'dtype': 'float32',
+                  'intensity': {'source': '8bit', 'scale': 1 / 255, 'mean': [data.MEAN], 'std': [data.STD]},
+                  'crop': 'none', 'resize': 'area'},
+        'outputs': [{'name': k['output'], 'shape': k['out_shape'], 'decode': decode}],
+        'extra': extra,
+    }
+    if labels:
+        entry['labels'] = labels
+    return entry
+
+
+EXTRA = {
+    'seg': {'channels': ['lung', 'infection'], 'threshold': 0.5,
+            'maskResize': 'bilinear-half-pixel logits to the input size, then sigmoid > threshold'},
+    'cls': {},
+    'yolo': {'family': 'single-shot anchor-free grid (YOLOv5-style assignment, GIoU loss)', 'stride': 16,
+             'grid': 8, 'channels': ['objectness', 'tx', 'ty', 'tw', 'th'],
+             'boxDecode': 'cx=(col+2*sigmoid(tx)-0.5)*stride; w=sigmoid(tw)*inputSize; score=sigmoid(obj)',
+             'scoreMin': det_post.SCORE_MIN, 'nmsIou': det_post.NMS_IOU, 'maxDetections': det_post.MAX_DET,
+             'displayScore': 0.3, 'wbfIou': det_post.WBF_IOU},
+    'centernet': {'family': 'anchor-free centre points (CenterNet-style heatmap + size + offset)', 'stride': 4,
+                  'grid': 32, 'channels': ['heatmap', 'offsetX', 'offsetY', 'w', 'h'],
+                  'boxDecode': 'peaks = 3x3 local maxima of sigmoid(heatmap); cx=(col+offX)*stride; w=max(w,0)*inputSize',
+                  'scoreMin': det_post.SCORE_MIN, 'nmsIou': det_post.NMS_IOU, 'maxDetections': det_post.MAX_DET,
+                  'displayScore': 0.3, 'wbfIou': det_post.WBF_IOU},
+}
+
+
+def export_and_eval(kind: str, m: torch.nn.Module, ds: data.Dataset, ho: np.ndarray) -> dict:
+    p = paths(kind)
+    os.makedirs(p['dir'], exist_ok=True)
+    export_onnx(m, p['fp32'], 'image', (1, 128, 128), [KINDS[kind]['output']])
+    qstats = quantize_int8_weights(p['fp32'], p['int8'])
+    x = model_input(ds.images[ho])
+    raw_t = torch_raw(m, x)
+    raw_f = run_onnx(p['fp32'], {'image': x})[KINDS[kind]['output']]
+    raw_q = run_onnx(p['int8'], {'image': x})[KINDS[kind]['output']]
+    lat = onnx_latency_ms(p['int8'], {'image': x[:1]})
+    res = {
+        'model_id': KINDS[kind]['id'], 'params': models.n_params(m),
+        'bytes_int8': os.path.getsize(p['int8']), 'bytes_fp32': os.path.getsize(p['fp32']),
+        'quantization': qstats, 'latency_int8_ms': lat,
+        'holdout': {'pytorch_fp32': metrics_from_raw(kind, raw_t, ds, ho),
+                    'onnx_fp32': metrics_from_raw(kind, raw_f, ds, ho),
+                    'onnx_int8_shipped': metrics_from_raw(kind, raw_q, ds, ho)},
+        'max_abs_diff_vs_pytorch': {'onnx_fp32': float(np.abs(raw_f - raw_t).max()),
+                                    'onnx_int8': float(np.abs(raw_q - raw_t).max())},
+    }
+    with open(p['metrics'], 'w') as f:
+        json.dump(res, f, indent=1)
+    np.save(os.path.join(data.RUNS, f'{kind}_holdout_raw_int8.npy'), raw_q)
+    write_fixture(kind, m, ds, ho)
+    labels = data.CLASS_LABELS if kind == 'cls' else (['lung', 'infection'] if kind == 'seg' else ['opacity'])
+    update_manifest_entry(manifest_entry(kind, EXTRA[kind], labels))
+    return res
+
+
+def eval_only(kind: str, ds: data.Dataset, ho: np.ndarray) -> int:
+    p = paths(kind)
+    card = json.load(open(p['metrics']))['holdout']['onnx_int8_shipped']
+    raw_q = run_onnx(p['int8'], {'image': model_input(ds.images[ho])})[KINDS[kind]['output']]
+    got = metrics_from_raw(kind, raw_q, ds, ho)
+    print(json.dumps(got, indent=1))
+    bad = [k for k, v in card.items() if isinstance(v, float) and abs(v - got[k]) > 1e-6]
+    print('matches card' if not bad else f'DIFFERS from card: {bad}')
+    return 1 if bad else 0
+
+
+def ensemble(ds: data.Dataset, ho: np.ndarray, eval_only_flag: bool) -> dict:
+    """WBF(A, B) on the shipped int8 detectors' hold-out outputs, in 128-px model coordinates."""
+    gts = [ds.boxes[i] for i in ho]
+    per = {}
+    for kind in ('yolo', 'centernet'):
+        raw = run_onnx(paths(kind)['int8'], {'image': model_input(ds.images[ho])})['head']
+        per[kind] = det_task.detections_256(kind, raw)
+    fused = [det_post.wbf([a, b]) for a, b in zip(per['yolo'], per['centernet'])]
+    res = {'n_images': int(len(ho)), 'n_gt_boxes': int(sum(len(g) for g in gts)),
+           'map50_A_yolo': det_post.average_precision(per['yolo'], gts),
+           'map50_B_centernet': det_post.average_precision(per['centernet'], gts),
+           'map50_ensemble_wbf': det_post.average_precision(fused, gts),
+           'wbf': {'iou': det_post.WBF_IOU, 'weights': [1, 1], 'nms_iou_after': det_post.NMS_IOU}}
+    path = os.path.join(MODELS_DIR, 'cxr-detector-yolo', 'ensemble-metrics.json')
+    if eval_only_flag:
+        card = json.load(open(path))
+        bad = [k for k in res if k.startswith('map50') and abs(res[k] - card[k]) > 1e-6]
+        print(json.dumps(res, indent=1), '\nmatches card' if not bad else f'\nDIFFERS from card: {bad}')
+        return res
+    for kind in ('yolo', 'centernet'):
+        with open(os.path.join(MODELS_DIR, KINDS[kind]['id'], 'ensemble-metrics.json'), 'w') as f:
+            json.dump(res, f, indent=1)
+    print(json.dumps(res, indent=1))
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument('kind', choices=[*KINDS, 'ensemble'])
+    ap.add_argument('--eval-only', action='store_true')
+    a = ap.parse_args()
+    torch.set_num_threads(1)
+    ds = data.load_dataset()
+    tr, ho = data.load_split(ds)
+    if a.kind == 'ensemble':
+        ensemble(ds, ho, a.eval_only)
+    elif a.eval_only:
+        sys.exit(eval_only(a.kind, ds, ho))
+    else:
+        m = train(a.kind, ds, tr)
+        res = export_and_eval(a.kind, m, ds, ho)
+        print(json.dumps(res, indent=1))
+    if not a.eval_only:
+        import cards  # noqa: E402  (writes CARD.md from the metrics files)
+        cards.write_all()
+
+
+if __name__ == '__main__':
+    main()
