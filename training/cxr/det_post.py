@@ -93,12 +93,13 @@ def average_precision(dets: list[np.ndarray], gts: list[np.ndarray], iou_thr: fl
     return float(np.sum((mrec[idx + 1] - mrec[idx]) * mpre[idx + 1]))
 
 
-def wbf(box_lists: list[np.ndarray], iou_thr: float = WBF_IOU, nms_iou: float = NMS_IOU,
-        max_det: int = MAX_DET) -> np.ndarray:
-    """Weighted Box Fusion (Solovyev & Wang; seed 002 eqs. 3-6), model weights 1, then NMS.
+def wbf(box_lists: list[np.ndarray], iou_thr: float = WBF_IOU, nms_iou: float = WBF_IOU) -> np.ndarray:
+    """Weighted Box Fusion (Solovyev & Wang; seed 002 eqs. 3-6), model weights 1, then NMS (IoU 0.55, the
+    TS default).
     Port of src/core/postprocess/weightedBoxFusion.ts (checked against it by cxrWbfParity.test.ts)."""
     m = len(box_lists)
     allb = np.concatenate([b for b in box_lists if len(b)] or [np.zeros((0, 5))])
+    allb = allb[(allb[:, 2] > 0) & (allb[:, 3] > 0)]  # the TS WBF ignores empty boxes
     order = np.argsort(-allb[:, 4], kind='stable')
     clusters: list[list[np.ndarray]] = []
     fused: list[np.ndarray] = []
@@ -121,7 +122,7 @@ def wbf(box_lists: list[np.ndarray], iou_thr: float = WBF_IOU, nms_iou: float = 
         f[4] = f[4] * min(len(c), m) / m
         out.append(f)
     res = np.asarray(out, dtype=np.float64).reshape(-1, 5)
-    return nms(res, nms_iou, max_det)
+    return nms(res, nms_iou, max_det=len(res))
 
 
 def _fuse(cluster: list[np.ndarray]) -> np.ndarray:

@@ -206,7 +206,7 @@ def ensemble(ds: data.Dataset, ho: np.ndarray, eval_only_flag: bool) -> dict:
            'map50_A_yolo': det_post.average_precision(per['yolo'], gts),
            'map50_B_centernet': det_post.average_precision(per['centernet'], gts),
            'map50_ensemble_wbf': det_post.average_precision(fused, gts),
-           'wbf': {'iou': det_post.WBF_IOU, 'weights': [1, 1], 'nms_iou_after': det_post.NMS_IOU}}
+           'wbf': {'iou': det_post.WBF_IOU, 'weights': [1, 1], 'nms_iou_after': det_post.WBF_IOU}}
     path = os.path.join(MODELS_DIR, 'cxr-detector-yolo', 'ensemble-metrics.json')
     if eval_only_flag:
         card = json.load(open(path))

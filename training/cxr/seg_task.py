@@ -61,8 +61,8 @@ def seg_metrics(lung_pred: np.ndarray, inf_pred: np.ndarray, ds: data.Dataset, i
     (the others have empty ground truth); infection % of lung MAE over COVID images."""
     lung_gt, inf_gt = ds.lung[idx] > 0, ds.infection[idx] > 0
     covid = ds.labels[idx] == 0
-    inf_pct_pred = 100 * inf_pred.sum((1, 2)) / np.maximum(lung_pred.sum((1, 2)), 1)
-    inf_pct_gt = 100 * inf_gt.sum((1, 2)) / np.maximum(lung_gt.sum((1, 2)), 1)
+    inf_pct_pred = 100 * np.logical_and(inf_pred, lung_pred).sum((1, 2)) / np.maximum(lung_pred.sum((1, 2)), 1)
+    inf_pct_gt = 100 * np.logical_and(inf_gt, lung_gt).sum((1, 2)) / np.maximum(lung_gt.sum((1, 2)), 1)
     return {
         'n_images': int(len(idx)), 'n_covid': int(covid.sum()),
         'lung_dice_pooled': dice(lung_pred, lung_gt),
