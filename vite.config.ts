@@ -1,5 +1,8 @@
+/// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { cspPlugin } from './tools/vite/cspPlugin.ts';
+import { offlinePlugin } from './tools/vite/offlinePlugin.ts';
 
 // Cross-origin isolation: lets onnxruntime-web use SharedArrayBuffer (WASM threads).
 // The same headers must be set by whatever serves the built app (see README).
@@ -10,7 +13,7 @@ export const isolationHeaders = {
 };
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), cspPlugin(), offlinePlugin()],
   server: { headers: isolationHeaders, port: 5173, strictPort: true },
   preview: { headers: isolationHeaders, port: 4173, strictPort: true },
   worker: { format: 'es' },
