@@ -102,12 +102,17 @@ def parity_images(ds: data.Dataset, ho: np.ndarray) -> list[int]:
 def write_fixture(kind: str, m: torch.nn.Module, ds: data.Dataset, ho: np.ndarray) -> None:
     """PyTorch fp32 outputs on one hold-out image per class, read by cxrParity.test.ts."""
     idx = parity_images(ds, ho)
+    if kind == 'seg':  # 2 x 2 x 128 x 128 floats per case: keep the fixture small
+        idx = idx[:2]
     x = model_input(ds.images[idx])
     raw = torch_raw(m, x)
     os.makedirs(FIXTURE_DIR, exist_ok=True)
     fx = {'modelId': KINDS[kind]['id'], 'generator': 'training/cxr/run.py (PyTorch fp32, eval mode)',
-          'cases': [{'image': f'covid-qu-ex/{n}', 'dims': list(raw[k:k + 1].shape), 'output': b64(raw[k])}
-                    for k, n in enumerate(ds.names[i] for i in idx)]}
+          'outputName': KINDS[kind]['output'],
+          'cases': [{'image': f'covid-qu-ex/{ds.names[i]}', 'dims': list(raw[k:k + 1].shape), 'output': b64(raw[k]),
+                     # the model input PyTorch saw (2x2 mean + normalisation), to check the TS preprocessing
+                     'input': b64(x[k]) if kind == 'cls' else None}
+                    for k, i in enumerate(idx)]}
     with open(os.path.join(FIXTURE_DIR, f'{KINDS[kind]["id"]}.torch.json'), 'w') as f:
         json.dump(fx, f)
 

@@ -1,10 +1,12 @@
 import type { Raster } from '../../imageOps/raster.ts';
 
 /**
- * Area-average (box-filter) resize for downscaling: each output pixel is the coverage-weighted mean of
- * the input pixels under it. For an exact 2x downscale it is the 2x2 mean the CXR models were trained
- * with (training/cxr/data.py `downsample2`), and unlike bilinear without antialiasing it does not alias
- * when a 2000-px radiograph goes to 128 px. Separable: rows first, then columns.
+ * Area resize for downscaling = PyTorch `F.interpolate(mode='area')` (adaptive average pooling): output
+ * pixel d averages input pixels floor(d*in/out) .. ceil((d+1)*in/out)-1 with equal weights. For an exact
+ * 2x downscale it is the 2x2 mean the CXR models were trained with (training/cxr/data.py `downsample2`),
+ * and unlike bilinear without antialiasing it does not alias when a 2000-px radiograph goes to 128 px.
+ * Separable (rows, then columns), which is exact for this pooling. Checked against torch in
+ * areaResize.torch.json.
  */
 export function areaResize(src: Raster, outW: number, outH: number): Raster {
   if (outW > src.width || outH > src.height) throw new Error('areaResize only downscales');
@@ -41,18 +43,13 @@ interface Span {
   weights: Float64Array;
 }
 
-/** Input span [d*in/out, (d+1)*in/out) of each output index, as per-pixel weights summing to 1. */
+/** Adaptive-average-pooling span of each output index (PyTorch start_index / end_index), equal weights. */
 function coverage(inSize: number, outSize: number): Span[] {
-  const scale = inSize / outSize;
   const spans: Span[] = [];
   for (let d = 0; d < outSize; d++) {
-    const a = d * scale;
-    const b = (d + 1) * scale;
-    const start = Math.floor(a);
-    const end = Math.min(Math.ceil(b), inSize);
-    const weights = new Float64Array(end - start);
-    for (let i = start; i < end; i++) weights[i - start] = (Math.min(b, i + 1) - Math.max(a, i)) / scale;
-    spans.push({ start, weights });
+    const start = Math.floor((d * inSize) / outSize);
+    const end = Math.ceil(((d + 1) * inSize) / outSize);
+    spans.push({ start, weights: new Float64Array(end - start).fill(1 / (end - start)) });
   }
   return spans;
 }
