@@ -1,0 +1,89 @@
+/**
+ * CT lesion segmentation of one slice (seed 004 U-Net): lesion / GGO / consolidation masks at the slice's
+ * own size, the lung mask, and lesion burden as a % of lung area (and mm² when pixel spacing is known).
+ *
+ * Logits are resized back to the source grid before thresholding (as the training evaluation does);
+ * lesion = logit > logit(threshold), restricted to the lung mask (the model saw lung crops only, and
+ * seed 004 shows lung-only masking matters). A lesion pixel is consolidation when its consolidation logit
+ * beats its GGO logit, else GGO.
+ */
+import type { MedicalImage } from '../../image/medicalImage.ts';
+import type { Rect } from '../../imageOps/raster.ts';
+import { maskArea } from '../../postprocess/maskOps.ts';
+import { toSourceGrid } from '../../postprocess/maskOps.ts';
+import type { AnalysisContext, ImageAnalysis, ImageMask } from '../analysis.ts';
+import { CT_SEGMENTATION } from './ctModelSpec.ts';
+import { lungRegionOf, modelInput } from './ctSlicePreprocess.ts';
+
+export interface CtLesionResult {
+  /** Lesion area / lung area x 100 (null when no lung was found). */
+  lesionPercentOfLung: number | null;
+  lesionAreaPx: number;
+  /** Model lesion pixels dropped because they fall outside the lung mask. */
+  lesionOutsideLungPx: number;
+  lungAreaPx: number;
+  /** Present when the image has pixel spacing (DICOM). */
+  lesionAreaMm2?: number;
+  lungAreaMm2?: number;
+  ggoAreaPx: number;
+  consolidationAreaPx: number;
+  lungFound: boolean;
+  /** Crop the models saw, in source pixels. */
+  lungBox: Rect;
+  masks: { lesion: ImageMask; lung: ImageMask; ggo: ImageMask; consolidation: ImageMask };
+  modelId: string;
+}
+
+const VERY_NEGATIVE = -1e4;
+
+export const ctLesionAnalysis: ImageAnalysis<CtLesionResult> = {
+  id: 'ct-lesion',
+  modality: 'ct',
+  modelIds: [CT_SEGMENTATION.id],
+  async analyze(image: MedicalImage, ctx: AnalysisContext): Promise<CtLesionResult> {
+    const lung = lungRegionOf(image);
+    const { tensor, placement } = modelInput(image, CT_SEGMENTATION);
+    const session = await ctx.getSession(CT_SEGMENTATION.id);
+    const out = await session.run({ [CT_SEGMENTATION.inputName]: tensor });
+    const s = CT_SEGMENTATION.size * CT_SEGMENTATION.size;
+    const lesionLogit = toSourceGrid(out[CT_SEGMENTATION.outputs.lesion].data, placement, VERY_NEGATIVE);
+    const cls = out[CT_SEGMENTATION.outputs.classes].data;
+    const ggoLogit = toSourceGrid(cls.slice(s, 2 * s), placement, 0);
+    const consLogit = toSourceGrid(cls.slice(2 * s, 3 * s), placement, 0);
+    const t = CT_SEGMENTATION.threshold;
+    const logitThreshold = Math.log(t / (1 - t));
+    const n = image.rows * image.columns;
+    const lesion = new Uint8Array(n), ggo = new Uint8Array(n), cons = new Uint8Array(n);
+    let outside = 0;
+    for (let i = 0; i < n; i++) {
+      if (!(lesionLogit[i] > logitThreshold)) continue;
+      if (!lung.mask[i]) {
+        outside++;
+        continue;
+      }
+      lesion[i] = 1;
+      if (consLogit[i] > ggoLogit[i]) cons[i] = 1;
+      else ggo[i] = 1;
+    }
+    const mask = (data: Uint8Array): ImageMask => ({ rows: image.rows, columns: image.columns, data });
+    const lesionAreaPx = maskArea(lesion);
+    const result: CtLesionResult = {
+      lesionPercentOfLung: lung.areaPx > 0 ? (100 * lesionAreaPx) / lung.areaPx : null,
+      lesionAreaPx,
+      lesionOutsideLungPx: outside,
+      lungAreaPx: lung.areaPx,
+      ggoAreaPx: maskArea(ggo),
+      consolidationAreaPx: maskArea(cons),
+      lungFound: lung.found,
+      lungBox: lung.box,
+      masks: { lesion: mask(lesion), lung: mask(lung.mask), ggo: mask(ggo), consolidation: mask(cons) },
+      modelId: CT_SEGMENTATION.id,
+    };
+    if (image.pixelSpacingMm) {
+      const px = image.pixelSpacingMm[0] * image.pixelSpacingMm[1];
+      result.lesionAreaMm2 = lesionAreaPx * px;
+      result.lungAreaMm2 = lung.areaPx * px;
+    }
+    return result;
+  },
+};
