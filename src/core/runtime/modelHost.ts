@@ -1,0 +1,241 @@
+import type { AnalysisContext } from '../analyses/analysis.ts';
+import type { BackendPref, Engine, EngineSession, ModelBytes } from './engine.ts';
+import {
+  findModel, ModelShapeError, outputDimsProblems, signatureProblems,
+  type Manifest, type ModelEntry, type ModelFile,
+} from './manifest.ts';
+import { SerialQueue } from './serialQueue.ts';
+import type { InferenceSession } from './session.ts';
+import type { Tensor } from './tensor.ts';
+
+/** Told to the user once: a GPU backend failed and the work moved to the CPU fallback. */
+export interface RuntimeNotice {
+  kind: 'backend-fallback';
+  modelId: string;
+  from: string;
+  to: string;
+  reason: string;
+  message: string;
+}
+
+export interface ModelHostOptions {
+  manifest: Manifest;
+  engines: Partial<Record<ModelEntry['format'], Engine>>;
+  /** Returns a file's bytes, already verified against its size and SHA-256. */
+  loadFile(file: ModelFile, entry: ModelEntry): Promise<Uint8Array>;
+  pref?: BackendPref;
+  onNotice?(n: RuntimeNotice): void;
+}
+
+export interface BackendInfo {
+  pref: BackendPref;
+  /** Per engine in use: the backend it runs and the one-line diagnostics string. */
+  engines: { engine: string; backend: string; description: string }[];
+}
+
+/**
+ * Owns the sessions of one host (the inference worker, or the CLI): verified bytes →
+ * engine session on the best backend for the user's preference, names checked against
+ * the manifest at load and output dims after the first run, creation serialized, and the
+ * GPU → CPU fallback: a WebGPU device loss or an EP/kernel error re-creates the session
+ * on the engine's CPU backend and finishes the same request there, with one notice.
+ */
+export class ModelHost implements AnalysisContext {
+  private pref: BackendPref;
+  private readonly sessions = new Map<string, Promise<HostedSession>>();
+  private readonly bytes = new Map<string, Promise<ModelBytes>>();
+  private readonly queue = new SerialQueue();
+  /** Engines whose GPU failed once: later sessions go straight to CPU (a lost device stays lost). */
+  private readonly gpuDisabled = new Set<string>();
+  private readonly noticed = new Set<string>();
+
+  constructor(private readonly opts: ModelHostOptions) {
+    this.pref = opts.pref ?? 'auto';
+  }
+
+  get manifest(): Manifest {
+    return this.opts.manifest;
+  }
+
+  getSession(modelId: string): Promise<InferenceSession> {
+    let s = this.sessions.get(modelId);
+    if (!s) {
+      s = this.open(modelId);
+      this.sessions.set(modelId, s);
+      s.catch(() => this.sessions.delete(modelId));
+    }
+    return s;
+  }
+
+  /** Switch backend preference; open sessions are released and re-created lazily. */
+  async setBackend(pref: BackendPref): Promise<void> {
+    this.pref = pref;
+    this.gpuDisabled.clear();
+    await this.releaseSessions();
+  }
+
+  async backendInfo(): Promise<BackendInfo> {
+    const engines: BackendInfo['engines'] = [];
+    for (const [, engine] of Object.entries(this.opts.engines)) {
+      if (!engine) continue;
+      const backend = (await this.candidates(engine))[0];
+      engines.push({ engine: engine.id, backend, description: await engine.describe(backend) });
+    }
+    return { pref: this.pref, engines };
+  }
+
+  async release(): Promise<void> {
+    await this.releaseSessions();
+    this.bytes.clear();
+  }
+
+  private async releaseSessions(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(all.map((p) => p.then((s) => s.release(), () => undefined)));
+  }
+
+  private engineFor(entry: ModelEntry): Engine {
+    const e = this.opts.engines[entry.format];
+    if (!e) throw new Error(`${entry.id}: no engine for format "${entry.format}" in this host`);
+    return e;
+  }
+
+  private async candidates(engine: Engine): Promise<string[]> {
+    const all = await engine.backendsFor(this.pref);
+    const cpu = all.filter((b) => !engine.isGpu(b));
+    return this.gpuDisabled.has(engine.id) && cpu.length ? cpu : all;
+  }
+
+  private loadBytes(entry: ModelEntry): Promise<ModelBytes> {
+    let b = this.bytes.get(entry.id);
+    if (!b) {
+      b = (async () => {
+        const files = new Map<string, Uint8Array>();
+        for (const f of entry.files) files.set(f.path, await this.opts.loadFile(f, entry));
+        return { entry, files };
+      })();
+      this.bytes.set(entry.id, b);
+      b.catch(() => this.bytes.delete(entry.id));
+    }
+    return b;
+  }
+
+  private async open(modelId: string): Promise<HostedSession> {
+    const entry = findModel(this.opts.manifest, modelId);
+    const engine = this.engineFor(entry);
+    const model = await this.loadBytes(entry);
+    const inner = await this.createOn(engine, model, await this.candidates(engine));
+    return new HostedSession(this, engine, model, inner);
+  }
+
+  /** Creates on the first backend that works; a GPU failure falls through to the next with a notice. */
+  async createOn(engine: Engine, model: ModelBytes, backends: readonly string[]): Promise<EngineSession> {
+    let lastError: unknown = new Error(`${model.entry.id}: no backend available`);
+    for (const [i, backend] of backends.entries()) {
+      try {
+        const s = await this.queue.run(() => engine.createSession(model, backend));
+        const problems = signatureProblems(model.entry, s.signature);
+        if (problems.length) {
+          await s.release();
+          throw new ModelShapeError(problems);
+        }
+        return s;
+      } catch (e) {
+        if (e instanceof ModelShapeError || !engine.isGpu(backend) || i === backends.length - 1) throw e;
+        lastError = e;
+        this.gpuFailed(engine, model.entry.id, backend, backends[i + 1], `could not create the session: ${errText(e)}`);
+      }
+    }
+    throw lastError;
+  }
+
+  gpuFailed(engine: Engine, modelId: string, from: string, to: string, reason: string): void {
+    this.gpuDisabled.add(engine.id);
+    const key = `${engine.id}:${from}`;
+    if (this.noticed.has(key)) return;
+    this.noticed.add(key);
+    this.opts.onNotice?.({
+      kind: 'backend-fallback', modelId, from, to, reason,
+      message: `${from === 'webgpu' ? 'WebGPU' : from} failed (${reason}); continuing on ${to === 'wasm' ? 'the CPU (WASM)' : to}. Results are unaffected, only slower.`,
+    });
+  }
+
+  async cpuBackends(engine: Engine): Promise<string[]> {
+    return (await engine.backendsFor(this.pref)).filter((b) => !engine.isGpu(b));
+  }
+}
+
+/** The session analyses hold: delegates to an engine session and swaps it for a CPU one on GPU failure. */
+class HostedSession implements InferenceSession {
+  private lostReason: string | null = null;
+  private dimsChecked = false;
+
+  constructor(
+    private readonly host: ModelHost,
+    private readonly engine: Engine,
+    private readonly model: ModelBytes,
+    private inner: EngineSession,
+  ) {
+    this.watch(inner);
+  }
+
+  get modelId(): string {
+    return this.model.entry.id;
+  }
+
+  get backend(): string {
+    return this.inner.backend;
+  }
+
+  private watch(s: EngineSession): void {
+    s.lost?.then((reason) => {
+      if (this.inner === s) this.lostReason = reason;
+    });
+  }
+
+  async run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+    for (;;) {
+      if (this.lostReason) await this.fallBack(this.lostReason);
+      const s = this.inner;
+      let out: Record<string, Tensor>;
+      try {
+        out = await s.run(feeds);
+      } catch (e) {
+        if (!this.engine.isGpu(s.backend)) throw e;
+        await this.fallBack(`run failed: ${errText(e)}`);
+        continue;
+      }
+      // A device lost during the run may have produced garbage: redo it on the fallback.
+      await Promise.resolve();
+      if (this.lostReason) continue;
+      if (!this.dimsChecked) {
+        const problems = outputDimsProblems(this.model.entry, out);
+        if (problems.length) throw new ModelShapeError(problems);
+        this.dimsChecked = true;
+      }
+      return out;
+    }
+  }
+
+  private async fallBack(reason: string): Promise<void> {
+    const from = this.inner.backend;
+    const cpu = await this.host.cpuBackends(this.engine);
+    if (!cpu.length) throw new Error(`${this.modelId}: ${reason}, and no CPU fallback backend`);
+    this.host.gpuFailed(this.engine, this.modelId, from, cpu[0], reason);
+    const old = this.inner;
+    this.inner = await this.host.createOn(this.engine, this.model, cpu);
+    this.lostReason = null;
+    this.watch(this.inner);
+    await old.release().catch(() => undefined);
+  }
+
+  release(): Promise<void> {
+    return this.inner.release();
+  }
+}
+
+function errText(e: unknown): string {
+  const s = e instanceof Error ? e.message : String(e);
+  return s.length > 200 ? s.slice(0, 197) + '...' : s;
+}

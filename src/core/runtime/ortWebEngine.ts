@@ -1,0 +1,100 @@
+import * as ort from 'onnxruntime-web';
+import type { BackendPref, Engine, EngineSession, ModelBytes } from './engine.ts';
+import { modelFile } from './manifest.ts';
+import type { Tensor } from './tensor.ts';
+import { fromOrtTensor } from './ortTensors.ts';
+import { describeWebGpu, probeWebGpu, wasmThreads, type WebGpuInfo } from './webgpuInfo.ts';
+
+export interface OrtWebOptions {
+  /**
+   * Same-origin URLs of onnxruntime-web's JSEP runtime (one build serves both the WebGPU
+   * and the WASM EP). The worker passes the URLs Vite emitted, so nothing comes from a CDN.
+   */
+  wasmPaths: { wasm: string; mjs: string };
+}
+
+/**
+ * onnxruntime-web: WebGPU EP when an adapter exists, else (and as the fallback) the WASM
+ * EP with SIMD and min(4, cores) threads when the page is cross-origin isolated.
+ */
+export function createOrtWebEngine(opts: OrtWebOptions): Engine {
+  let configured = false;
+  let gpuInfo: Promise<WebGpuInfo | null> | null = null;
+  const probe = () => (gpuInfo ??= probeWebGpu());
+
+  function configure(): void {
+    if (configured) return;
+    configured = true;
+    ort.env.wasm.wasmPaths = opts.wasmPaths;
+    ort.env.wasm.numThreads = wasmThreads();
+    ort.env.wasm.proxy = false; // we already are in a worker
+    ort.env.logLevel = 'error';
+  }
+
+  return {
+    id: 'ort-web',
+    isGpu: (b) => b === 'webgpu',
+    async backendsFor(pref: BackendPref): Promise<string[]> {
+      if (pref === 'wasm' || pref === 'webgl') return ['wasm'];
+      const gpu = await probe();
+      // 'auto' takes WebGPU whenever an adapter exists, even a software one: the badge says so.
+      return gpu ? ['webgpu', 'wasm'] : ['wasm'];
+    },
+    async describe(backend: string): Promise<string> {
+      if (backend === 'webgpu') {
+        const gpu = await probe();
+        return gpu ? describeWebGpu(gpu) : 'WebGPU · unknown adapter';
+      }
+      const n = wasmThreads();
+      return `CPU (WASM, ${n} thread${n === 1 ? '' : 's'})`;
+    },
+    async createSession(model: ModelBytes, backend: string): Promise<EngineSession> {
+      configure();
+      const entry = model.entry;
+      const bytes = model.files.get(modelFile(entry).path);
+      if (!bytes) throw new Error(`${entry.id}: model bytes not loaded`);
+      const externalData = entry.files
+        .filter((f) => f.role === 'data')
+        .map((f) => ({ path: f.path.split('/').pop()!, data: model.files.get(f.path)! }));
+      const session = await ort.InferenceSession.create(bytes, {
+        executionProviders: [backend === 'webgpu' ? 'webgpu' : 'wasm'],
+        graphOptimizationLevel: 'all',
+        ...(externalData.length ? { externalData } : {}),
+      });
+      let lost: Promise<string> | undefined;
+      if (backend === 'webgpu') {
+        const device = (await ort.env.webgpu.device) as unknown as { lost: Promise<{ reason: string; message: string }> };
+        lost = device.lost.then((i) => `WebGPU device lost (${i.reason || 'unknown'}${i.message ? `: ${i.message}` : ''})`);
+      }
+      return {
+        modelId: entry.id,
+        backend,
+        signature: { inputNames: session.inputNames, outputNames: session.outputNames },
+        lost,
+        async run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+          const ortFeeds: Record<string, ort.Tensor> = {};
+          for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor('float32', t.data, t.dims);
+          const out = await session.run(ortFeeds);
+          const result: Record<string, Tensor> = {};
+          for (const [name, t] of Object.entries(out)) {
+            result[name] = fromOrtTensor(name, t);
+            t.dispose();
+          }
+          return result;
+        },
+        release: () => session.release(),
+      };
+    },
+  };
+}
+
+/** For tests: destroys ORT's WebGPU device, as a driver reset would (device.lost fires). */
+export async function destroyOrtWebGpuDevice(): Promise<boolean> {
+  try {
+    const device = (await ort.env.webgpu.device) as unknown as { destroy(): void } | undefined;
+    device?.destroy();
+    return !!device;
+  } catch {
+    return false;
+  }
+}
