@@ -23,7 +23,7 @@ export function cxrSlicesCsv(slices: readonly SliceRecord<CxrRecord>[]): string 
   return toCsv([header, ...rows]);
 }
 
-function toCsv(rows: readonly (readonly (string | number))[][]): string {
+function toCsv(rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
   return rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }
 
