@@ -1,0 +1,178 @@
+/**
+ * A tiny Part 10 writer (Explicit VR Little Endian) for tests and benchmarks: synthetic CT
+ * slices with real geometry, so series grouping/sorting and 1,000-file ingestion can be
+ * exercised without shipping data. Not a general DICOM writer.
+ */
+
+export interface SyntheticElement {
+  group: number;
+  element: number;
+  vr: string;
+  /** String values are padded to even length; byte values are written as is. */
+  value: string | Uint8Array;
+}
+
+export interface SyntheticCtOptions {
+  rows?: number;
+  columns?: number;
+  studyInstanceUID?: string;
+  seriesInstanceUID?: string;
+  sopInstanceUID?: string;
+  sopClassUID?: string;
+  modality?: string;
+  seriesDescription?: string;
+  seriesNumber?: number;
+  instanceNumber?: number;
+  /** Image Position (Patient) in mm; omitted when null. Default [0, 0, z=instanceNumber*sliceThickness]. */
+  position?: [number, number, number] | null;
+  orientation?: [number, number, number, number, number, number] | null;
+  pixelSpacing?: [number, number];
+  sliceThickness?: number;
+  rescaleIntercept?: number;
+  rescaleSlope?: number;
+  window?: { center: number; width: number };
+  /** Stored values (signed 16-bit); default: a disc whose value encodes the instance number. */
+  pixels?: Int16Array;
+  /** Write no Pixel Data (an SR-like object). */
+  omitPixelData?: boolean;
+  extraElements?: SyntheticElement[];
+}
+
+const explicitLittle = '1.2.840.10008.1.2.1';
+const ctImageStorage = '1.2.840.10008.5.1.4.1.1.2';
+
+export function writeSyntheticCtSlice(opts: SyntheticCtOptions = {}): Uint8Array {
+  const rows = opts.rows ?? 64;
+  const columns = opts.columns ?? 64;
+  const instance = opts.instanceNumber ?? 1;
+  const thickness = opts.sliceThickness ?? 1.25;
+  const study = opts.studyInstanceUID ?? '2.25.1000';
+  const series = opts.seriesInstanceUID ?? '2.25.1000.1';
+  const sop = opts.sopInstanceUID ?? `${series}.${instance}`;
+  const sopClass = opts.sopClassUID ?? ctImageStorage;
+  const position = opts.position === undefined ? [0, 0, instance * thickness] : opts.position;
+  const orientation = opts.orientation === undefined ? [1, 0, 0, 0, 1, 0] : opts.orientation;
+  const el: SyntheticElement[] = [
+    str(0x0008, 0x0016, 'UI', sopClass),
+    str(0x0008, 0x0018, 'UI', sop),
+    str(0x0008, 0x0060, 'CS', opts.modality ?? 'CT'),
+    str(0x0008, 0x103e, 'LO', opts.seriesDescription ?? 'SYNTHETIC CHEST'),
+    str(0x0018, 0x0050, 'DS', ds(thickness)),
+    str(0x0020, 0x000d, 'UI', study),
+    str(0x0020, 0x000e, 'UI', series),
+    str(0x0020, 0x0011, 'IS', String(opts.seriesNumber ?? 1)),
+    str(0x0020, 0x0013, 'IS', String(instance)),
+  ];
+  if (position) el.push(str(0x0020, 0x0032, 'DS', position.map(ds).join('\\')));
+  if (orientation) el.push(str(0x0020, 0x0037, 'DS', orientation.map(ds).join('\\')));
+  if (!opts.omitPixelData) {
+    const spacing = opts.pixelSpacing ?? [0.7, 0.7];
+    const w = opts.window ?? { center: -600, width: 1500 };
+    el.push(
+      us(0x0028, 0x0002, 1),
+      str(0x0028, 0x0004, 'CS', 'MONOCHROME2'),
+      us(0x0028, 0x0010, rows),
+      us(0x0028, 0x0011, columns),
+      str(0x0028, 0x0030, 'DS', spacing.map(ds).join('\\')),
+      us(0x0028, 0x0100, 16),
+      us(0x0028, 0x0101, 16),
+      us(0x0028, 0x0102, 15),
+      us(0x0028, 0x0103, 1),
+      str(0x0028, 0x1050, 'DS', ds(w.center)),
+      str(0x0028, 0x1051, 'DS', ds(w.width)),
+      str(0x0028, 0x1052, 'DS', ds(opts.rescaleIntercept ?? -1024)),
+      str(0x0028, 0x1053, 'DS', ds(opts.rescaleSlope ?? 1)),
+    );
+    const pixels = opts.pixels ?? defaultPixels(rows, columns, instance);
+    if (pixels.length !== rows * columns) throw new Error('pixels must have rows*columns values');
+    el.push({ group: 0x7fe0, element: 0x0010, vr: 'OW', value: new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength) });
+  }
+  el.push(...(opts.extraElements ?? []));
+  el.sort((a, b) => a.group - b.group || a.element - b.element);
+
+  const meta = encodeElements([
+    { group: 0x0002, element: 0x0001, vr: 'OB', value: new Uint8Array([0, 1]) },
+    str(0x0002, 0x0002, 'UI', sopClass),
+    str(0x0002, 0x0003, 'UI', sop),
+    str(0x0002, 0x0010, 'UI', explicitLittle),
+  ]);
+  const groupLength = encodeElements([{ group: 0x0002, element: 0x0000, vr: 'UL', value: u32(meta.length) }]);
+  const body = encodeElements(el);
+  const out = new Uint8Array(132 + groupLength.length + meta.length + body.length);
+  out.set([0x44, 0x49, 0x43, 0x4d], 128); // "DICM"
+  out.set(groupLength, 132);
+  out.set(meta, 132 + groupLength.length);
+  out.set(body, 132 + groupLength.length + meta.length);
+  return out;
+}
+
+/** Background air (-1000 HU) with a soft-tissue disc whose radius grows with the instance number. */
+function defaultPixels(rows: number, columns: number, instance: number): Int16Array {
+  const out = new Int16Array(rows * columns);
+  const r = Math.min(rows, columns) * (0.2 + 0.02 * (instance % 10));
+  for (let y = 0; y < rows; y++) {
+    for (let x = 0; x < columns; x++) {
+      const inside = (x - columns / 2) ** 2 + (y - rows / 2) ** 2 < r * r;
+      out[y * columns + x] = inside ? 1024 + 40 + (instance % 100) : 24; // stored = HU + 1024
+    }
+  }
+  return out;
+}
+
+const longVrs = new Set(['OB', 'OW', 'OF', 'SQ', 'UT', 'UN', 'UC', 'UR', 'OD', 'OL', 'OV']);
+
+function encodeElements(elements: SyntheticElement[]): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (const e of elements) {
+    let value = typeof e.value === 'string' ? ascii(e.value, e.vr === 'UI' ? 0 : 0x20) : e.value;
+    if (value.length % 2) {
+      const padded = new Uint8Array(value.length + 1);
+      padded.set(value);
+      value = padded;
+    }
+    const long = longVrs.has(e.vr);
+    const head = new Uint8Array(long ? 12 : 8);
+    const v = new DataView(head.buffer);
+    v.setUint16(0, e.group, true);
+    v.setUint16(2, e.element, true);
+    head[4] = e.vr.charCodeAt(0);
+    head[5] = e.vr.charCodeAt(1);
+    if (long) v.setUint32(8, value.length, true);
+    else v.setUint16(6, value.length, true);
+    parts.push(head, value);
+  }
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** ASCII string padded to even length (UI with NUL, others with space). */
+function ascii(s: string, pad: number): Uint8Array {
+  const out = new Uint8Array(s.length + (s.length % 2));
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0x7f;
+  if (s.length % 2) out[s.length] = pad;
+  return out;
+}
+
+function str(group: number, element: number, vr: string, value: string): SyntheticElement {
+  return { group, element, vr, value };
+}
+
+function us(group: number, element: number, value: number): SyntheticElement {
+  return { group, element, vr: 'US', value: new Uint8Array(new Uint16Array([value]).buffer) };
+}
+
+function u32(value: number): Uint8Array {
+  return new Uint8Array(new Uint32Array([value]).buffer);
+}
+
+/** DS values are at most 16 characters. */
+function ds(v: number): string {
+  const s = String(v);
+  return s.length <= 16 ? s : v.toPrecision(10);
+}
