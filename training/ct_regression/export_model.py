@@ -25,7 +25,7 @@ OUT_DIR = os.path.join(MODELS_DIR, MODEL_ID)
 RESULTS = os.path.join(HERE, 'results')
 FIXTURES = os.path.join(REPO_ROOT, 'src', 'core', 'analyses', 'ct', 'fixtures')
 INT8 = os.path.join(OUT_DIR, 'model.int8.onnx')
-FP32 = os.path.join(OUT_DIR, 'model.fp32.onnx')
+FP32 = os.path.join(RUNS, 'export', 'model.fp32.onnx')  # not bundled (size budget); parity only
 OUTPUTS = ['percent_linear', 'percent_bins']
 PARITY_IMAGES = ['images/1.png', 'images/576.png', 'images/1758.png', 'images/3662.png']
 
@@ -55,6 +55,7 @@ def export_best(paths: dict[int, str], cv: dict) -> None:
     fold = int(best)
     model = load_final(paths[fold])
     os.makedirs(OUT_DIR, exist_ok=True)
+    os.makedirs(os.path.dirname(FP32), exist_ok=True)
     export_onnx(model, FP32, 'image', (1, INPUT_SIZE, INPUT_SIZE), OUTPUTS)
     qstats = quantize_int8_weights(FP32, INT8)
     s = load_slices()

@@ -26,7 +26,7 @@ OUT_DIR = os.path.join(MODELS_DIR, MODEL_ID)
 RESULTS = os.path.join(HERE, 'results')
 FIXTURES = os.path.join(REPO_ROOT, 'src', 'core', 'analyses', 'ct', 'fixtures')
 INT8 = os.path.join(OUT_DIR, 'model.int8.onnx')
-FP32 = os.path.join(OUT_DIR, 'model.fp32.onnx')
+FP32 = os.path.join(RUNS, 'export', 'model.fp32.onnx')  # not bundled (size budget); parity only
 OUTPUTS = ['lesion', 'classes']
 WINDOW_HU = {'lo': -1090, 'hi': 270}
 PARITY_N = 3
@@ -43,6 +43,7 @@ def export(final_path: str) -> None:
     from train import evaluate, load_final, torch_runner
     model = load_final(final_path)
     os.makedirs(OUT_DIR, exist_ok=True)
+    os.makedirs(os.path.dirname(FP32), exist_ok=True)
     export_onnx(model, FP32, 'image', (1, INPUT_SIZE, INPUT_SIZE), OUTPUTS)
     qstats = quantize_int8_weights(FP32, INT8)
     _, ho = split(load_all())

@@ -3,14 +3,14 @@
  * own size, the lung mask, and lesion burden as a % of lung area (and mm² when pixel spacing is known).
  *
  * Logits are resized back to the source grid before thresholding (as the training evaluation does);
- * lesion = logit > logit(threshold), restricted to the lung mask (the model saw lung crops only, and
- * seed 004 shows lung-only masking matters). A lesion pixel is consolidation when its consolidation logit
+ * lesion = logit > logit(threshold), kept where its connected component touches the lung mask (the model saw
+ * lung crops only, and seed 004 shows lung-only masking matters); kept lesion pixels join the lung mask. A lesion pixel is consolidation when its consolidation logit
  * beats its GGO logit, else GGO.
  */
 import type { MedicalImage } from '../../image/medicalImage.ts';
 import type { Rect } from '../../imageOps/raster.ts';
-import { maskArea } from '../../postprocess/maskOps.ts';
-import { toSourceGrid } from '../../postprocess/maskOps.ts';
+import { connectedComponents } from '../../postprocess/connectedComponents.ts';
+import { maskArea, toSourceGrid } from '../../postprocess/maskOps.ts';
 import type { AnalysisContext, ImageAnalysis, ImageMask } from '../analysis.ts';
 import { CT_SEGMENTATION } from './ctModelSpec.ts';
 import { lungRegionOf, modelInput } from './ctSlicePreprocess.ts';
@@ -19,7 +19,7 @@ export interface CtLesionResult {
   /** Lesion area / lung area x 100 (null when no lung was found). */
   lesionPercentOfLung: number | null;
   lesionAreaPx: number;
-  /** Model lesion pixels dropped because they fall outside the lung mask. */
+  /** Model lesion pixels dropped because their component does not touch the lung mask. */
   lesionOutsideLungPx: number;
   lungAreaPx: number;
   /** Present when the image has pixel spacing (DICOM). */
@@ -53,36 +53,46 @@ export const ctLesionAnalysis: ImageAnalysis<CtLesionResult> = {
     const t = CT_SEGMENTATION.threshold;
     const logitThreshold = Math.log(t / (1 - t));
     const n = image.rows * image.columns;
+    // Lesion components (8-connected) that touch the threshold lung mask are lung too: dense consolidation
+    // at the pleura is above -320 HU and would otherwise be cut away. Components not touching it are dropped.
+    const raw = new Uint8Array(n);
+    for (let i = 0; i < n; i++) raw[i] = lesionLogit[i] > logitThreshold ? 1 : 0;
+    const { labels, components } = connectedComponents(raw, image.columns, image.rows);
+    const touches = new Uint8Array(components.length + 1);
+    for (let i = 0; i < n; i++) if (labels[i] && lung.mask[i]) touches[labels[i]] = 1;
+    const lungMask = lung.mask.slice();
     const lesion = new Uint8Array(n), ggo = new Uint8Array(n), cons = new Uint8Array(n);
     let outside = 0;
     for (let i = 0; i < n; i++) {
-      if (!(lesionLogit[i] > logitThreshold)) continue;
-      if (!lung.mask[i]) {
+      if (!raw[i]) continue;
+      if (!touches[labels[i]]) {
         outside++;
         continue;
       }
       lesion[i] = 1;
+      lungMask[i] = 1;
       if (consLogit[i] > ggoLogit[i]) cons[i] = 1;
       else ggo[i] = 1;
     }
+    const lungAreaPx = maskArea(lungMask);
     const mask = (data: Uint8Array): ImageMask => ({ rows: image.rows, columns: image.columns, data });
     const lesionAreaPx = maskArea(lesion);
     const result: CtLesionResult = {
-      lesionPercentOfLung: lung.areaPx > 0 ? (100 * lesionAreaPx) / lung.areaPx : null,
+      lesionPercentOfLung: lung.found && lungAreaPx > 0 ? (100 * lesionAreaPx) / lungAreaPx : null,
       lesionAreaPx,
       lesionOutsideLungPx: outside,
-      lungAreaPx: lung.areaPx,
+      lungAreaPx,
       ggoAreaPx: maskArea(ggo),
       consolidationAreaPx: maskArea(cons),
       lungFound: lung.found,
       lungBox: lung.box,
-      masks: { lesion: mask(lesion), lung: mask(lung.mask), ggo: mask(ggo), consolidation: mask(cons) },
+      masks: { lesion: mask(lesion), lung: mask(lungMask), ggo: mask(ggo), consolidation: mask(cons) },
       modelId: CT_SEGMENTATION.id,
     };
     if (image.pixelSpacingMm) {
       const px = image.pixelSpacingMm[0] * image.pixelSpacingMm[1];
       result.lesionAreaMm2 = lesionAreaPx * px;
-      result.lungAreaMm2 = lung.areaPx * px;
+      result.lungAreaMm2 = lungAreaPx * px;
     }
     return result;
   },
