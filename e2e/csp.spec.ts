@@ -185,3 +185,39 @@ test('opening and viewing real DICOM files (codec WASM included) causes no CSP v
   expect(await violations(page)).toEqual([]);
   expect(consoleCsp).toEqual([]);
 });
+
+test('onnxruntime-web runs under the CSP: WebGPU and multi-threaded WASM, in the inference worker', async ({ page }) => {
+  // Uses the runtime self-test page (built beside the app with the same CSP) and its tiny model.
+  const refused: string[] = [];
+  const watch = (where: string) => (m: { text(): string }) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(`${where}: ${m.text()}`);
+  };
+  page.on('console', watch('page'));
+  page.on('worker', (w) => w.on('console', watch(`worker ${w.url()}`)));
+  await recordViolations(page);
+  const response = await page.goto('/e2e/fixtures/runtime/runtime-test.html');
+  expect(response!.headers()['content-security-policy']).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  await page.waitForFunction(() => 'runtimeTest' in window);
+  type Api = {
+    start(k: string, m: string, p: string): Promise<{ backend: { engines: { engine: string; backend: string; description: string }[] } }>;
+    run(k: string, id: string, input: string, d: number[], dims: number[]): Promise<{ outputs: Record<string, { data: number[] }> }>;
+  };
+  const input = Array.from({ length: 32 * 32 }, (_, i) => ((i * 37) % 255) / 255 - 0.5);
+  for (const pref of ['webgpu', 'wasm'] as const) {
+    const result = await page.evaluate(
+      async ([p, d]) => {
+        const api = (window as unknown as { runtimeTest: Api }).runtimeTest;
+        const init = await api.start(p, './manifest.json', p);
+        const out = await api.run(p, 'tiny-fp32', 'image', d, [1, 1, 32, 32]);
+        const ort = init.backend.engines.find((e) => e.engine === 'ort-web');
+        return { backend: ort?.backend, description: ort?.description, finite: Object.values(out.outputs).every((o) => o.data.every(Number.isFinite)) };
+      },
+      [pref, input] as const,
+    );
+    expect(result.backend, `${pref}: ${result.description}`).toBe(pref);
+    expect(result.finite).toBe(true);
+    if (pref === 'wasm') expect(result.description).toMatch(/WASM, [2-4] threads/); // threads need COOP/COEP + worker-src
+  }
+  expect(await violations(page)).toEqual([]);
+  expect(refused).toEqual([]);
+});
