@@ -36,6 +36,8 @@ export interface SyntheticCtOptions {
   /** Write no Pixel Data (an SR-like object). */
   omitPixelData?: boolean;
   extraElements?: SyntheticElement[];
+  /** Transfer Syntax UID written in the meta header (the body is always explicit VR LE). */
+  transferSyntaxUID?: string;
 }
 
 const explicitLittle = '1.2.840.10008.1.2.1';
@@ -94,7 +96,7 @@ export function writeSyntheticCtSlice(opts: SyntheticCtOptions = {}): Uint8Array
     { group: 0x0002, element: 0x0001, vr: 'OB', value: new Uint8Array([0, 1]) },
     str(0x0002, 0x0002, 'UI', sopClass),
     str(0x0002, 0x0003, 'UI', sop),
-    str(0x0002, 0x0010, 'UI', explicitLittle),
+    str(0x0002, 0x0010, 'UI', opts.transferSyntaxUID ?? explicitLittle),
   ]);
   const groupLength = encodeElements([{ group: 0x0002, element: 0x0000, vr: 'UL', value: u32(meta.length) }]);
   const body = encodeElements(el);
