@@ -15,6 +15,8 @@ import jpeg from 'jpeg-js';
 import type { AnalysisContext, ImageMask } from '../core/analyses/analysis.ts';
 import { ctInfectionAnalysis } from '../core/analyses/ct/ctInfectionAnalysis.ts';
 import { ctLesionAnalysis } from '../core/analyses/ct/ctLesionAnalysis.ts';
+import { cxrAnalysis } from '../core/analyses/cxr/cxrAnalysis.ts';
+import { cxrRecord } from '../core/analyses/cxr/cxrRecord.ts';
 import { decodeDicomFile } from '../core/dicom/decodeDicom.ts';
 import type { MedicalImage } from '../core/image/medicalImage.ts';
 import { createNodeAnalysisContext, type NodeAnalysisContext } from '../core/runtime/nodeContext.ts';
@@ -58,8 +60,18 @@ export const runCt: ModalityRunner = async (image, ctx) => {
   return { record, masks: { lesion: lesion.masks.lesion, lung: lesion.masks.lung, ggo: lesion.masks.ggo, consolidation: lesion.masks.consolidation } };
 };
 
-/** Modality -> runner. The CXR engineer registers `cxr` here. */
-export const ANALYZE_RUNNERS: Partial<Record<AnalyzeModality, ModalityRunner>> = { ct: runCt };
+/** Chest radiograph: classification, detections A / B / WBF ensemble (input pixels), infection % of lung. */
+export const runCxr: ModalityRunner = async (image, ctx) => {
+  const r = await cxrAnalysis.analyze(image, ctx);
+  const record: Record<string, unknown> = {
+    ...cxrRecord(r),
+    models: cxrAnalysis.modelIds.map((id) => ({ id, version: modelVersion(ctx, id) })),
+  };
+  return { record, masks: { lesion: r.masks.lesion, lung: r.masks.lung } };
+};
+
+/** Modality -> runner. */
+export const ANALYZE_RUNNERS: Partial<Record<AnalyzeModality, ModalityRunner>> = { ct: runCt, cxr: runCxr };
 
 /** Masks written by --masks-out (the issue asks for these two; ggo/consolidation stay in memory). */
 const MASKS_WRITTEN = ['lesion', 'lung'];
@@ -217,6 +229,12 @@ function summaryLine(r: Record<string, unknown>): string {
   if (r.modality === 'ct') {
     return `${r.file}: CT infection ${r.infectionPercent}% (regression), lesion ${r.lesionPercentOfLung ?? 'n/a'}% of lung` +
       (r.lesionAreaMm2 !== undefined ? `, ${r.lesionAreaMm2} mm²` : '');
+  }
+  if (r.modality === 'cxr') {
+    const c = r.classification as { label: string; probabilities: Record<string, number> };
+    const d = r.detections as Record<string, unknown[]>;
+    return `${r.file}: CXR ${c.label} (p=${c.probabilities[c.label]}), infection ${r.infectionPercentOfLung}% of lung, ` +
+      `opacity boxes A ${d.A.length} / B ${d.B.length} / ensemble ${d.ensemble.length}`;
   }
   return `${r.file}: ${JSON.stringify(r)}`;
 }

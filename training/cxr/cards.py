@@ -46,12 +46,12 @@ RUN = {
 
 MODEL_TEXT = {
     'cxr-segmentation': """Compact U-Net (5 levels, 8-16-32-64-128 channels, BatchNorm folded at export),
-2 independent sigmoid channels (0 = lung, 1 = infection). Loss BCE + soft Dice, AdamW 3e-3 cosine, 28 epochs,
+2 independent sigmoid channels (0 = lung, 1 = infection). Loss BCE + soft Dice, AdamW 3e-3 cosine, 20 epochs (cosine schedule set for 28, shortened to 20 at epoch 15 because the shared CPU was saturated),
 batch 16, mild scale/shift + gamma/contrast augmentation. The app reports infection % of lung =
 infection pixels / lung pixels of the thresholded masks (at the input's size).""",
     'cxr-classification': """Small VGG-style CNN (5 stages of conv-BN-ReLU + strided conv, 16..128 channels),
 global average pooling, dropout 0.3, linear to 3 logits (softmax). Class-weighted cross-entropy with label
-smoothing 0.05, AdamW 2e-3 cosine, 40 epochs, batch 32, scale/shift + gamma/contrast augmentation.
+smoothing 0.05, AdamW 2e-3 cosine, 30 epochs, batch 32, scale/shift + gamma/contrast augmentation.
 Label order = manifest `labels`; a 4-class SIIM-style model can replace it by changing the manifest labels.""",
     'cxr-detector-yolo': """**Family: single-shot, anchor-free YOLO-style grid.** 4-stage strided CNN backbone,
 stride-16 head on 8x8 cells (stride-8 features max-pooled and concatenated), 5 channels per cell: objectness,
@@ -118,13 +118,20 @@ Python port in `training/cxr/det_post.py` that `cxrWbfParity.test.ts` checks aga
         res += """\n\nAP: COCO-style greedy matching (each detection, in score order, takes the best still-unmatched
 ground-truth box with IoU >= 0.5), VOC all-point interpolation. **The boxes are derived** (connected
 components of the coarse infection masks, >= 16 px), not radiologist boxes: often near whole-lung size."""
-    imgs = os.path.join(d, 'card-images')
+    imgs = os.path.join(MODELS_DIR, 'cxr-classification', 'card-images')
     pre = PREPROCESS
     if os.path.isdir(imgs):
-        pngs = sorted(f for f in os.listdir(imgs) if f.endswith('.png'))
-        pre += '\n\nThe preprocessing on the three real DICOM radiographs in `../shared/data/dicom-samples/cr-dx-chest/` ' \
-               '(the 8-bit 128x128 model input, rendered by the TS code):\n\n' + '\n'.join(
-                   f'![{f}](card-images/{f})' for f in pngs)
+        rel = 'card-images' if mid == 'cxr-classification' else '../cxr-classification/card-images'
+        pngs = sorted(f for f in os.listdir(imgs) if f.endswith('.input.png'))
+        rows = [[f.replace('.input.png', ''), f'![input]({rel}/{f})',
+                 f'![result]({rel}/{f.replace(".input.png", ".result.png")})'] for f in pngs]
+        pre += '\n\nThe TS preprocessing (`training/cxr/renderCardImages.ts`) on the three real DICOM radiographs in ' \
+               '`../shared/data/dicom-samples/cr-dx-chest/`: the 8-bit 128x128 model input, and the shipped models\' ' \
+               'outputs on it (lung blue, infection red, ensemble boxes >= 0.3 yellow). These files have no ground ' \
+               'truth: they show the preprocessing, not accuracy.\n\n' + md_table(['file', 'model input', 'outputs'], rows)
+        notes = os.path.join(imgs, 'results.md')
+        if os.path.exists(notes):
+            pre += '\n\n' + open(notes).read().strip()
     run = RUN[mid]
     write_card(os.path.join(d, 'CARD.md'), TITLES[mid], [
         ('Intended use', 'Research and education only. Not a medical device; outputs must not guide care.'),

@@ -10,7 +10,7 @@ import data
 import models
 
 NAME = 'cxr-classification'
-EPOCHS = 40
+EPOCHS = 30
 BATCH = 32
 
 

@@ -10,7 +10,7 @@ import data
 import models
 
 NAME = 'cxr-segmentation'
-EPOCHS = 28
+EPOCHS = 20
 BATCH = 16
 
 

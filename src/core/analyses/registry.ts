@@ -5,8 +5,9 @@
 import type { ImageAnalysis } from './analysis.ts';
 import { ctInfectionAnalysis } from './ct/ctInfectionAnalysis.ts';
 import { ctLesionAnalysis } from './ct/ctLesionAnalysis.ts';
+import { cxrAnalysis } from './cxr/cxrAnalysis.ts';
 
-export const ANALYSES: readonly ImageAnalysis<unknown>[] = [ctInfectionAnalysis, ctLesionAnalysis];
+export const ANALYSES: readonly ImageAnalysis<unknown>[] = [ctInfectionAnalysis, ctLesionAnalysis, cxrAnalysis];
 
 export function analysesFor(modality: 'ct' | 'cxr'): ImageAnalysis<unknown>[] {
   return ANALYSES.filter((a) => a.modality === modality);
