@@ -129,17 +129,20 @@ def write_manifest() -> None:
         'outputs': [{'name': 'percent_linear', 'shape': [-1, 1], 'decode': 'linear'},
                     {'name': 'percent_bins', 'shape': [-1, N_BINS], 'decode': 'softmax-expectation'}],
         'extra': {'combine': 'round(0.5 * (percent_linear + softmax-expectation(percent_bins))), clipped to 0..100',
-                  'window': 'lung-window 8-bit crop; DICOM: see ct-lesion-segmentation extra.window'},
+                  'windowHu': {'lo': -1400, 'hi': 110},
+                  'window': 'Per-COVID-19 crops are lung-window 8-bit images; for DICOM the app applies windowHu '
+                            '(fitted to histogram peaks of the training PNGs, see CARD.md) to the lung-box crop'},
     }
     update_manifest_entry(entry)
 
 
 def write_card(cv: dict, shipped: dict) -> None:
     from training.common import write_card as wc
+    from train import EPOCHS_BY_FOLD, WIDTHS
     rows = []
     for f in sorted(cv):
         c = cv[f]
-        rows.append([f, c['combined']['n'], c['combined']['mae'], c['combined']['rmse'], c['combined']['pearson'],
+        rows.append([f, EPOCHS_BY_FOLD[int(f)], c['combined']['n'], c['combined']['mae'], c['combined']['rmse'], c['combined']['pearson'],
                      c['linear_rounded']['mae'], c['expectation_rounded']['mae']])
     maes = [cv[f]['combined']['mae'] for f in cv]
     m8 = shipped['metrics_held_out']['onnx_int8']
@@ -160,17 +163,18 @@ folds 1-4 subject-disjoint; fold 5 is held back by the data steward). 224x224 8-
 = slice infection % by two radiologists. Cross-validation: for each fold k, train on the other three folds,
 evaluate on fold k. No slice of a held-out subject is ever seen in training. The labels are skewed (median 9 %,
 15 % zeros)."""),
-        ('Model and training', f"""Residual CNN, widths {list(cv and [16, 32, 64, 160])}, squeeze-excitation in every block, hybrid
+        ('Model and training', f"""Residual CNN, widths {list(WIDTHS)} (two blocks per stage), squeeze-excitation in every block, hybrid
 (avg ++ max) global pooling, heads f1 = Linear(320, 101) -> softmax expectation and f2 = Linear(101, 1) on f1's
 logits (as in the seed). Input 1x{INPUT_SIZE}x{INPUT_SIZE}: the 224 px crop resized by bilinear half-pixel
 (PyTorch `align_corners=False`, no antialias), x = (p/255 - 0.5)/0.25. Loss smooth-L1(beta 1) on both heads;
-AdamW lr 2e-3, 1-epoch warm-up + cosine, batch 32, 16 epochs, light augmentation (h-flip, rotation +-12 deg,
+AdamW lr 2e-3, 1-epoch warm-up + cosine, batch 32, epochs per held-out fold {EPOCHS_BY_FOLD} (fold 1 ran
+first; the others were cut when the shared 2-core machine reached load ~10), light augmentation (h-flip, rotation +-12 deg,
 scale +-10 %, shift +-6 %, brightness/contrast +-10 %). Last epoch shipped (the held-out fold only logged).
 Output = round(mean(linear, expectation)), clipped to 0..100 -- fixed before training. Seeds fixed;
 CPU (torch 1.13, 1 thread), ~50 s/epoch. Reduced resolution (128 instead of the seed's 512) and a tiny
 backbone instead of ResNeSt-50 are the budget's price (2 shared CPU cores, <= 3 MB per model)."""),
         ('Held-out metrics per fold (PyTorch fp32, rounded outputs)',
-         md_table(['held-out fold', 'slices', 'MAE', 'RMSE', 'Pearson', 'MAE linear head only', 'MAE expectation only'],
+         md_table(['held-out fold', 'epochs', 'slices', 'MAE', 'RMSE', 'Pearson', 'MAE linear head only', 'MAE expectation only'],
                   rows) + f"\n\nMean MAE {np.mean(maes):.2f} +- {np.std(maes):.2f} (sd over folds). Seed 000 reports 4.1-4.7 "
                   "with ResNeSt-50 ensembles at 512 px on the challenge split (not directly comparable)."),
         ('Shipped model: export checks', md_table(
@@ -180,6 +184,11 @@ backbone instead of ResNeSt-50 are the budget's price (2 shared CPU cores, <= 3 
          ', '.join(f'{k} {v:.4g}' for k, v in shipped['parity_on_held_out_fold'].items()) +
          f"\n\nLatency (int8, onnxruntime-node CPU, 1 thread, batch 1, shared machine - indicative): median "
          f"{shipped['latency_ms_int8']['median']:.1f} ms, p90 {shipped['latency_ms_int8']['p90']:.1f} ms."),
+        ('DICOM input', """The training PNGs carry no HU. Their window was estimated by a least-squares fit of three
+histogram peaks of the training images to tissue HU (outside air -1000 HU -> grey 68, fat -100 -> 219, soft
+tissue +40 -> 244): about -1400..110 HU (close to the common lung window L -600 / W 1500). On DICOM the app
+finds the lungs (`src/core/analyses/ct/lungCrop.ts`), crops the lung box + 6 % margin, applies this window and
+resizes to 128 px; crop images on real DICOMs are in the ct-lesion-segmentation card."""),
         ('Reproduce', """`/usr/bin/python3 training/ct_regression/train.py` trains the missing folds (resumable
 checkpoints in `training/runs/ct_regression/`), evaluates, exports, writes this card and the manifest entry.
 `/usr/bin/python3 training/ct_regression/train.py --eval-only` recomputes the held-out numbers of the shipped

@@ -71,8 +71,23 @@ def export(final_path: str) -> None:
     shutil.copy(os.path.join(RUNS, 'main', 'log.txt'), os.path.join(RESULTS, 'train_log.txt'))
     write_fixtures(model, ho)
     write_manifest()
+    make_card_images()
     write_card(shipped)
     print(json.dumps(shipped['metrics_held_out'], indent=1))
+
+
+def make_card_images() -> None:
+    """Runs the TypeScript CT path on the real DICOMs (needs the manifest entries of both CT models)."""
+    import subprocess
+    try:
+        subprocess.run(['npx', 'tsx', 'training/ct_segmentation/card_images.ts'], cwd=REPO_ROOT, check=True)
+    except (subprocess.CalledProcessError, FileNotFoundError) as e:
+        print(f'card images not generated: {e}')
+
+
+def rewrite_card() -> None:
+    make_card_images()
+    write_card(json.load(open(os.path.join(RESULTS, 'shipped.json'))))
 
 
 def strip(ev: dict) -> dict:

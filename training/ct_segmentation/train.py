@@ -174,12 +174,17 @@ def load_final(path: str) -> SegUNet:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument('--iters', type=int, default=1200)
+    ap.add_argument('--iters', type=int, default=800)
     ap.add_argument('--train-only', action='store_true')
     ap.add_argument('--eval-only', action='store_true')
     ap.add_argument('--no-resume', action='store_true')
+    ap.add_argument('--card-only', action='store_true', help='regenerate card images + CARD.md from results')
     a = ap.parse_args()
     torch.set_num_threads(1)
+    if a.card_only:
+        from export_model import rewrite_card
+        rewrite_card()
+        return
     if a.eval_only:
         from export_model import eval_shipped
         eval_shipped()
