@@ -15,4 +15,4 @@ export interface DecodeClient {
   terminate(): void;
 }
 
-export { createDecodeClient } from './createDecodeClient.ts';
+export { createDecodeClient, DecodeError, type WorkerLike } from './createDecodeClient.ts';
