@@ -13,7 +13,8 @@ export const chromiumArgs = [
   '--use-webgpu-adapter=swiftshader',
 ];
 
-const port = 4173;
+// E2E_PORT lets several local runs coexist; CI uses the default.
+const port = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',
