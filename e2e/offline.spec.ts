@@ -7,10 +7,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fs from 'node:fs';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { collectPageErrors, openFiles, waitForSlice } from './support/app.ts';
+import { openFiles, waitForSlice } from './support/app.ts';
 import { dicomSamples, repoRoot } from './support/paths.ts';
 
-const dist = path.join(repoRoot, 'dist');
+// LUNGLENS_DIST: test a copied bundle (e.g. the folder that went onto a USB stick) instead of ./dist.
+const dist = process.env.LUNGLENS_DIST ?? path.join(repoRoot, 'dist');
 
 type ServeModule = {
   startServer(o: { port: number; host: string; root: string }): Promise<{ server: Server; url: string }>;
@@ -72,7 +73,7 @@ test('visit once, then with the server stopped and the network off: reload, open
   const { startServer } = await loadServe();
   const { server, url } = await startServer({ port: 0, host: '127.0.0.1', root: dist });
   const page = await newPage(browser);
-  const errors = collectPageErrors(page);
+  const errors = collectErrors(page);
   try {
     await page.goto(url);
     await waitOfflineReady(page);
@@ -156,3 +157,13 @@ test('a new version waits for the user: "Reload" activates it, unchanged files a
     await page.context().close();
   }
 });
+
+/** Page errors and console errors, except the browser's own favicon probe (the app ships no favicon yet). */
+function collectErrors(page: import('@playwright/test').Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) errors.push(`console.error: ${m.text()} (${m.location().url})`);
+  });
+  return errors;
+}

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Request } from '@playwright/test';
-import { collectPageErrors, openFiles, waitForSlice } from './support/app.ts';
+import { openFiles, waitForSlice } from './support/app.ts';
 import { dicomSamples } from './support/paths.ts';
 
 const files = [
@@ -48,7 +48,7 @@ interface Recorded {
 
 test('every request stays on this origin, is a GET/HEAD and carries no file name or pixel data', async ({ page, context, baseURL }) => {
   const origin = new URL(baseURL!).origin;
-  const errors = collectPageErrors(page);
+  const errors = collectErrors(page);
   const recorded: Recorded[] = [];
   const offOrigin: string[] = [];
 
@@ -106,7 +106,8 @@ test('every request stays on this origin, is a GET/HEAD and carries no file name
     test.info().annotations.push({ type: 'pending', description: 'no run-analysis button yet: analyses/exports not exercised' });
   }
   // Let the service worker finish precaching so its requests are recorded too.
-  await page.evaluate(() => ('serviceWorker' in navigator ? navigator.serviceWorker.ready.then(() => undefined) : undefined));
+  await expect(page.getByTestId('offline-status'), 'the app registers its service worker (OfflineStatus in the header)')
+    .toHaveAttribute('data-state', 'ready', { timeout: 150_000 });
 
   expect(offOrigin, 'requests to other origins').toEqual([]);
   expect(recorded.length).toBeGreaterThan(0);
@@ -151,4 +152,14 @@ function safeFrom(r: Request): 'page' | 'worker' {
   } catch {
     return 'worker'; // requests of dedicated workers have no frame
   }
+}
+
+/** Page errors and console errors, except the browser's own favicon probe (the app ships no favicon yet). */
+function collectErrors(page: import('@playwright/test').Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) errors.push(`console.error: ${m.text()} (${m.location().url})`);
+  });
+  return errors;
 }
