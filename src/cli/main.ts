@@ -15,7 +15,7 @@ export const commands: Record<string, Command> = {
     load: async () => (await import('./inspectCommand.ts')).inspectCommand,
   },
   analyze: {
-    summary: 'analyze <files...> --json [...]          run the analyses (see analyze --help)',
+    summary: 'analyze <files...> [--json] [--modality ct|cxr] [--masks-out DIR]   run the analyses',
     load: async () => (await import('./analyzeCommand.ts')).analyzeCommand,
   },
 };
