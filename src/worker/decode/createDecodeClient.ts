@@ -24,6 +24,9 @@ interface Pending {
   inputs?: IngestInput[];
 }
 
+/** Omit distributed over the union members. */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
 /** Minimal Worker surface, so tests can pass an in-process fake. */
 export interface WorkerLike {
   postMessage(message: WorkerRequest): void;
@@ -64,7 +67,7 @@ export function createDecodeClient(worker?: WorkerLike): DecodeClient {
     pending.clear();
   };
 
-  function send<T>(request: Omit<WorkerRequest, 'id'>, extra: Partial<Pending> = {}): Promise<T> {
+  function send<T>(request: WithoutId<WorkerRequest>, extra: Partial<Pending> = {}): Promise<T> {
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (v: never) => void, reject, ...extra });

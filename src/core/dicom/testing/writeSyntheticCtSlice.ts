@@ -43,7 +43,7 @@ export interface SyntheticCtOptions {
 const explicitLittle = '1.2.840.10008.1.2.1';
 const ctImageStorage = '1.2.840.10008.5.1.4.1.1.2';
 
-export function writeSyntheticCtSlice(opts: SyntheticCtOptions = {}): Uint8Array {
+export function writeSyntheticCtSlice(opts: SyntheticCtOptions = {}): Uint8Array<ArrayBuffer> {
   const rows = opts.rows ?? 64;
   const columns = opts.columns ?? 64;
   const instance = opts.instanceNumber ?? 1;
