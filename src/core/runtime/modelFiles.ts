@@ -79,6 +79,10 @@ export async function fetchModelFile(baseUrl: string | URL, file: ModelFile, opt
   if (!response.ok) {
     throw new ModelFileMissingError(file.path, `HTTP ${response.status} for ${url}`);
   }
+  // Static hosts with an SPA fallback answer a missing file with index.html and 200.
+  if ((response.headers.get('Content-Type') ?? '').startsWith('text/html')) {
+    throw new ModelFileMissingError(file.path, `the server answered ${url} with an HTML page, not the model file`);
+  }
   const bytes = await readWithProgress(response, file, opts.onProgress);
   await verifyModelBytes(file, bytes);
   if (cache) {

@@ -1,4 +1,8 @@
-import * as ort from 'onnxruntime-web';
+// The `webgpu` build = ORT's native (C++) WebGPU EP + the WASM EP in one binary (asyncify). Not the
+// default JSEP build: in onnxruntime-web 1.30 its WebGPU DequantizeLinear gives wrong weights for some
+// small tensors (a 1-output-channel int8 Conv head: error 0.14-0.96; an int8 Gemm with 1-2 outputs: 0.3-0.4),
+// found by e2e/runtime.spec.ts; the native EP matches WASM and torch to 1e-7 on the same models.
+import * as ort from 'onnxruntime-web/webgpu';
 import type { BackendPref, Engine, EngineSession, ModelBytes } from './engine.ts';
 import { modelFile } from './manifest.ts';
 import type { Tensor } from './tensor.ts';
@@ -7,7 +11,7 @@ import { describeWebGpu, probeWebGpu, wasmThreads, type WebGpuInfo } from './web
 
 export interface OrtWebOptions {
   /**
-   * Same-origin URLs of onnxruntime-web's JSEP runtime (one build serves both the WebGPU
+   * Same-origin URLs of onnxruntime-web's asyncify runtime (one build serves both the WebGPU
    * and the WASM EP). The worker passes the URLs Vite emitted, so nothing comes from a CDN.
    */
   wasmPaths: { wasm: string; mjs: string };

@@ -1,0 +1,49 @@
+import type { MedicalImage } from '../../core/image/medicalImage.ts';
+import type { BackendPref } from '../../core/runtime/engine.ts';
+import type { BackendInfo, RuntimeNotice } from '../../core/runtime/modelHost.ts';
+import type { DownloadProgress } from '../../core/runtime/modelFiles.ts';
+import type { Tensor } from '../../core/runtime/tensor.ts';
+
+/** Main thread → inference worker. Every request carries an id echoed by its reply. */
+export type WorkerRequest =
+  | { id: number; type: 'init'; manifestUrl: string; pref: BackendPref }
+  | { id: number; type: 'loadModel'; modelId: string }
+  | { id: number; type: 'runModel'; modelId: string; feeds: Record<string, Tensor> }
+  | { id: number; type: 'runAnalysis'; analysisId: string; image: MedicalImage }
+  | { id: number; type: 'backendInfo' }
+  | { id: number; type: 'setBackend'; pref: BackendPref }
+  /** Test hook: destroys the WebGPU device as a driver reset would. */
+  | { id: number; type: 'simulateGpuLoss' };
+
+export interface ModelSummary {
+  id: string;
+  name: string;
+  task: string;
+  modality: 'ct' | 'cxr';
+  format: 'onnx' | 'tfjs';
+  bytes: number;
+}
+
+export interface InitResult {
+  models: ModelSummary[];
+  analyses: { id: string; modality: 'ct' | 'cxr'; modelIds: readonly string[] }[];
+  backend: BackendInfo;
+}
+
+export interface RunModelResult {
+  outputs: Record<string, Tensor>;
+  /** Backend that produced these outputs (after any fallback). */
+  backend: string;
+}
+
+export interface SerializedError {
+  name: string;
+  message: string;
+}
+
+/** Inference worker → main thread. */
+export type WorkerMessage =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: SerializedError }
+  | { type: 'progress'; progress: DownloadProgress }
+  | { type: 'notice'; notice: RuntimeNotice };
