@@ -51,17 +51,25 @@ export function canvasStats(page: Page, rect = { x0: 0, y0: 0, x1: 1, y1: 1 }): 
   }, rect);
 }
 
-/** Raw RGBA bytes of the viewer canvas (for before/after comparisons). */
-export function canvasPixels(page: Page): Promise<number[]> {
-  return page.evaluate(() => {
+/** Keeps a copy of the viewer canvas in the page under `name` (pixels never cross to Node: too slow). */
+export async function snapshot(page: Page, name: string): Promise<void> {
+  await page.evaluate((n) => {
     const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewer"] canvas')!;
-    return Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data);
-  });
+    const w = window as unknown as { __snaps?: Record<string, Uint8ClampedArray> };
+    w.__snaps ??= {};
+    w.__snaps[n] = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+  }, name);
 }
 
-export function meanAbsDiff(a: number[], b: number[]): number {
-  expect(a.length).toBe(b.length);
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
-  return s / a.length;
+/** Mean absolute difference per channel between two snapshots (0–255). */
+export function snapshotDiff(page: Page, a: string, b: string): Promise<number> {
+  return page.evaluate(([x, y]) => {
+    const snaps = (window as unknown as { __snaps: Record<string, Uint8ClampedArray> }).__snaps;
+    const p = snaps[x];
+    const q = snaps[y];
+    if (p.length !== q.length) throw new Error(`snapshots ${x} and ${y} differ in size`);
+    let s = 0;
+    for (let i = 0; i < p.length; i++) s += Math.abs(p[i] - q[i]);
+    return s / p.length;
+  }, [a, b] as const);
 }
