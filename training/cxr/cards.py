@@ -46,24 +46,25 @@ RUN = {
 
 MODEL_TEXT = {
     'cxr-segmentation': """Compact U-Net (5 levels, 8-16-32-64-128 channels, BatchNorm folded at export),
-2 independent sigmoid channels (0 = lung, 1 = infection). Loss BCE + soft Dice, AdamW 3e-3 cosine, 20 epochs (cosine schedule set for 28, shortened to 20 at epoch 15 because the shared CPU was saturated),
+2 independent sigmoid channels (0 = lung, 1 = infection). Loss BCE + soft Dice, AdamW 3e-3 cosine, 20 epochs (the first 15 on a
+28-epoch cosine schedule, then resumed on a 20-epoch one because the shared CPU was saturated),
 batch 16, mild scale/shift + gamma/contrast augmentation. The app reports infection % of lung =
 infection pixels / lung pixels of the thresholded masks (at the input's size).""",
     'cxr-classification': """Small VGG-style CNN (5 stages of conv-BN-ReLU + strided conv, 16..128 channels),
 global average pooling, dropout 0.3, linear to 3 logits (softmax). Class-weighted cross-entropy with label
-smoothing 0.05, AdamW 2e-3 cosine, 30 epochs, batch 32, scale/shift + gamma/contrast augmentation.
+smoothing 0.05, AdamW 2e-3 cosine, 25 epochs, batch 32, scale/shift + gamma/contrast augmentation.
 Label order = manifest `labels`; a 4-class SIIM-style model can replace it by changing the manifest labels.""",
     'cxr-detector-yolo': """**Family: single-shot, anchor-free YOLO-style grid.** 4-stage strided CNN backbone,
 stride-16 head on 8x8 cells (stride-8 features max-pooled and concatenated), 5 channels per cell: objectness,
 tx, ty, tw, th. Assignment as YOLOv5 (centre cell + the two nearest neighbour cells); box loss 1 - GIoU
 (the seed's YOLOv5 choice); objectness BCE with the IoU of the predicted box as target. Decoding (grid maths,
 sigmoid, score >= 0.01, NMS IoU 0.4, <= 20 boxes) is in TypeScript (`yoloGridDecode.ts`). AdamW 2e-3 cosine,
-35 epochs, batch 32, scale/shift + gamma/contrast augmentation (boxes transformed with the image).""",
+28 epochs, batch 32, scale/shift + gamma/contrast augmentation (boxes transformed with the image).""",
     'cxr-detector-centernet': """**Family: anchor-free centre-point detector (CenterNet-style).** 4-stage
 backbone, FPN-lite top-down merge to stride 4 (32x32), head with heatmap (focal loss, Gaussian targets with
 CenterNet's radius), centre offset and box size (L1). Peaks (3x3 local maxima), score >= 0.01, NMS IoU 0.4 and
 <= 20 boxes are done in TypeScript (`centerNetDecode.ts`): ORT WebGPU has no NonMaxSuppression.
-AdamW 2e-3 cosine, 35 epochs, batch 32, same augmentation as A.
+AdamW 2e-3 cosine, 28 epochs, batch 32, same augmentation as A.
 **Why not a two-stage Faster R-CNN (the seed's second detector):** its RPN + RoIAlign + per-RoI head would
 need proposal NMS in TS *between* two ONNX graphs (two sessions per image), a backbone large enough to feed
 RoI features (tens of MB; our budget is 15 MB for all models) and hours of CPU training; a centre-point
