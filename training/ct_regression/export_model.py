@@ -27,6 +27,7 @@ FIXTURES = os.path.join(REPO_ROOT, 'src', 'core', 'analyses', 'ct', 'fixtures')
 INT8 = os.path.join(OUT_DIR, 'model.int8.onnx')
 FP32 = os.path.join(RUNS, 'export', 'model.fp32.onnx')  # not bundled (size budget); parity only
 OUTPUTS = ['percent_linear', 'percent_bins']
+SHIP_HELDOUT_FOLD = 1
 PARITY_IMAGES = ['images/1.png', 'images/576.png', 'images/1758.png', 'images/3662.png']
 
 
@@ -51,8 +52,9 @@ def onnx_predict(path: str, images: np.ndarray, bs: int = 128) -> dict:
 
 def export_best(paths: dict[int, str], cv: dict) -> None:
     from train import load_final, metrics, predict
-    best = min(cv, key=lambda f: cv[f]['combined']['mae'])
-    fold = int(best)
+    # Ship the model whose held-out fold is 1: it is the only one trained the full 16 epochs (see
+    # EPOCHS_BY_FOLD), so it is not picked by its held-out score.
+    fold = SHIP_HELDOUT_FOLD
     model = load_final(paths[fold])
     os.makedirs(OUT_DIR, exist_ok=True)
     os.makedirs(os.path.dirname(FP32), exist_ok=True)
@@ -155,9 +157,10 @@ for diagnosis. Method after seed 000 (Miron & Breaban, Per-COVID-19 challenge): 
 Shipped file: `model.int8.onnx` ({shipped['files']['int8']['bytes']:,} bytes, int8 per-output-channel weights via
 `DequantizeLinear`, float activations), {shipped['params']:,} parameters. Held-out fold {shipped['fold_held_out']}
 (trained on folds {shipped['trained_on_folds']}): **MAE {m8['mae']:.2f}, RMSE {m8['rmse']:.2f}, Pearson
-{m8['pearson']:.3f}** (int8 ONNX through onnxruntime-node). Cross-validated mean MAE over the four folds:
-**{np.mean(maes):.2f}** (the honest estimate; the shipped fold was picked as the best of four, so its own number is
-optimistic)."""),
+{m8['pearson']:.3f}** (int8 ONNX through onnxruntime-node). The shipped model is the fold-1 model because it is
+the only one trained the full 16 epochs (chosen for that, not by comparing held-out scores); folds 2-4 got 4 epochs when
+the shared machine slowed down, so the four-fold mean MAE ({np.mean(maes):.2f}) describes shorter training, not
+the shipped model. One held-out fold of ~850 slices is the only estimate for the shipped model."""),
         ('Data and split', """`per-covid-19/` (Bougourzi et al. 2021; 3,254 slices of 183 subjects available here,
 folds 1-4 subject-disjoint; fold 5 is held back by the data steward). 224x224 8-bit lung-window crops, labels
 = slice infection % by two radiologists. Cross-validation: for each fold k, train on the other three folds,

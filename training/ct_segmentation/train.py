@@ -174,7 +174,7 @@ def load_final(path: str) -> SegUNet:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument('--iters', type=int, default=800)
+    ap.add_argument('--iters', type=int, default=600)
     ap.add_argument('--train-only', action='store_true')
     ap.add_argument('--eval-only', action='store_true')
     ap.add_argument('--no-resume', action='store_true')

@@ -1,7 +1,7 @@
 /**
  * The exported CT models, run through the CLI path (file loader -> CT preprocessing -> onnxruntime-node via
  * the Node AnalysisContext -> decode), reproduce the PyTorch outputs recorded by the export scripts
- * (training/ct_*/export_model.py writes fixtures/*.json from the real training images).
+ * (training/ct_regression and ct_segmentation export_model.py write fixtures/ from real training images).
  *
  * Tolerances:
  * - golden preprocessing, PNG: 1e-4 in normalized units. Same 8-bit pixels, same PyTorch-exact bilinear
@@ -76,24 +76,25 @@ for (const variant of ['int8', 'fp32'] as const) {
   describe.skipIf(variant === 'fp32' && !haveFp32)(`${variant} ONNX through the CLI path reproduces PyTorch`, () => {
     let ctx: NodeAnalysisContext;
     beforeAll(async () => {
-      let manifestFile: string | undefined;
+      let modelsDir = MODELS;
       if (variant === 'fp32') {
-        const { mkdtempSync, writeFileSync } = await import('node:fs');
+        // a temp models dir whose manifest points the two CT ids at copies of the fp32 exports
+        const { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs');
         const { createHash } = await import('node:crypto');
         const { tmpdir } = await import('node:os');
+        modelsDir = mkdtempSync(path.join(tmpdir(), 'ct-fp32-'));
         const manifest = JSON.parse(readFileSync(path.join(MODELS, 'manifest.json'), 'utf8'));
+        manifest.models = manifest.models.filter((m: { id: string }) => m.id in FP32);
         for (const m of manifest.models) {
-          const file = FP32[m.id as keyof typeof FP32];
-          if (!file) continue;
-          const bytes = readFileSync(file);
-          m.files = [{ path: path.relative(MODELS, file), sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, role: 'model' }];
+          const bytes = readFileSync(FP32[m.id as keyof typeof FP32]);
+          mkdirSync(path.join(modelsDir, m.id));
+          copyFileSync(FP32[m.id as keyof typeof FP32], path.join(modelsDir, m.id, 'model.fp32.onnx'));
+          m.files = [{ path: `${m.id}/model.fp32.onnx`, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, role: 'model' }];
           m.quantization = 'none';
         }
-        const tmp = path.join(mkdtempSync(path.join(tmpdir(), 'ct-fp32-')), 'manifest.json');
-        writeFileSync(tmp, JSON.stringify(manifest));
-        manifestFile = path.relative(MODELS, tmp);
+        writeFileSync(path.join(modelsDir, 'manifest.json'), JSON.stringify(manifest));
       }
-      ctx = await createNodeAnalysisContext(MODELS, { threads: 1, manifestFile });
+      ctx = await createNodeAnalysisContext(modelsDir, { threads: 1 });
     });
     afterAll(async () => ctx?.release());
 
