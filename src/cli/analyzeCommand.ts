@@ -13,65 +13,16 @@ import { fileURLToPath } from 'node:url';
 import { encode as encodePng, decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import type { AnalysisContext, ImageMask } from '../core/analyses/analysis.ts';
-import { ctInfectionAnalysis } from '../core/analyses/ct/ctInfectionAnalysis.ts';
-import { ctLesionAnalysis } from '../core/analyses/ct/ctLesionAnalysis.ts';
-import { cxrAnalysis } from '../core/analyses/cxr/cxrAnalysis.ts';
-import { cxrRecord } from '../core/analyses/cxr/cxrRecord.ts';
+import { analysisKindOf } from '../core/analyses/analysisKind.ts';
+import { IMAGE_REPORTS, type ImageReportRunner } from '../core/analyses/imageReport.ts';
 import { decodeDicomFile } from '../core/dicom/decodeDicom.ts';
 import type { MedicalImage } from '../core/image/medicalImage.ts';
-import { createNodeAnalysisContext, type NodeAnalysisContext } from '../core/runtime/nodeContext.ts';
+import { createNodeAnalysisContext } from '../core/runtime/nodeContext.ts';
 
 export type AnalyzeModality = 'ct' | 'cxr';
 
-export interface RunnerOutput {
-  /** JSON fields of this image's result (besides `file`, `modality`, `frame`). */
-  record: Record<string, unknown>;
-  /** Masks to write with --masks-out, keyed by suffix ('lesion' -> <base>.lesion.png). */
-  masks: Record<string, ImageMask>;
-}
-
-export type ModalityRunner = (image: MedicalImage, ctx: AnalysisContext) => Promise<RunnerOutput>;
-
-function modelVersion(ctx: AnalysisContext, id: string): string | undefined {
-  const manifest = (ctx as Partial<NodeAnalysisContext>).manifest;
-  return manifest?.models.find((m) => m.id === id)?.version;
-}
-
-export const runCt: ModalityRunner = async (image, ctx) => {
-  const infection = await ctInfectionAnalysis.analyze(image, ctx);
-  const lesion = await ctLesionAnalysis.analyze(image, ctx);
-  const record: Record<string, unknown> = {
-    infectionPercent: infection.infectionPercent,
-    lesionPercentOfLung: lesion.lesionPercentOfLung === null ? null : round(lesion.lesionPercentOfLung, 2),
-  };
-  if (lesion.lesionAreaMm2 !== undefined) record.lesionAreaMm2 = round(lesion.lesionAreaMm2, 1);
-  if (lesion.lungAreaMm2 !== undefined) record.lungAreaMm2 = round(lesion.lungAreaMm2, 1);
-  Object.assign(record, {
-    lesionAreaPx: lesion.lesionAreaPx,
-    lungAreaPx: lesion.lungAreaPx,
-    ggoAreaPx: lesion.ggoAreaPx,
-    consolidationAreaPx: lesion.consolidationAreaPx,
-    lesionOutsideLungPx: lesion.lesionOutsideLungPx,
-    lungFound: lesion.lungFound,
-    lungBox: lesion.lungBox,
-    heads: { linear: round(infection.heads.linear, 3), expectation: round(infection.heads.expectation, 3) },
-    models: [infection.modelId, lesion.modelId].map((id) => ({ id, version: modelVersion(ctx, id) })),
-  });
-  return { record, masks: { lesion: lesion.masks.lesion, lung: lesion.masks.lung, ggo: lesion.masks.ggo, consolidation: lesion.masks.consolidation } };
-};
-
-/** Chest radiograph: classification, detections A / B / WBF ensemble (input pixels), infection % of lung. */
-export const runCxr: ModalityRunner = async (image, ctx) => {
-  const r = await cxrAnalysis.analyze(image, ctx);
-  const record: Record<string, unknown> = {
-    ...cxrRecord(r),
-    models: cxrAnalysis.modelIds.map((id) => ({ id, version: modelVersion(ctx, id) })),
-  };
-  return { record, masks: { lesion: r.masks.lesion, lung: r.masks.lung } };
-};
-
-/** Modality -> runner. */
-export const ANALYZE_RUNNERS: Partial<Record<AnalyzeModality, ModalityRunner>> = { ct: runCt, cxr: runCxr };
+/** Modality -> runner: the same per-image reports the browser worker runs. */
+export const ANALYZE_RUNNERS: Record<AnalyzeModality, ImageReportRunner> = IMAGE_REPORTS;
 
 /** Masks written by --masks-out (the issue asks for these two; ggo/consolidation stay in memory). */
 const MASKS_WRITTEN = ['lesion', 'lung'];
@@ -148,10 +99,9 @@ export async function loadImages(file: string): Promise<MedicalImage[]> {
 }
 
 export function modalityOf(image: MedicalImage, override?: AnalyzeModality): AnalyzeModality {
-  if (override) return override;
+  const kind = override ?? analysisKindOf(image);
+  if (kind) return kind;
   if (image.kind !== 'dicom') throw new Error('PNG/JPEG input needs --modality ct|cxr');
-  if (image.modality === 'CT') return 'ct';
-  if (['CR', 'DX', 'DR'].includes(image.modality)) return 'cxr';
   throw new Error(`DICOM modality ${image.modality || '(none)'} is not analysed (CT, CR, DX only)`);
 }
 
@@ -159,11 +109,6 @@ export function maskToPng(mask: ImageMask): Uint8Array {
   const data = new Uint8Array(mask.data.length);
   for (let i = 0; i < data.length; i++) data[i] = mask.data[i] ? 255 : 0;
   return encodePng({ width: mask.columns, height: mask.rows, data, channels: 1, depth: 8 });
-}
-
-function round(v: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
 }
 
 /** Analyses every file; returns the JSON records (errors are records with `error`). */
