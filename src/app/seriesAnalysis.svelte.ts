@@ -73,7 +73,7 @@ export class SeriesAnalysis {
           return;
         }
         const image = await this.loadSlice(index);
-        const out = await client.runAnalysis<ImageAnalysisOutput>(this.kind, image);
+        const out = await client.runAnalysis<ImageAnalysisOutput>(`${this.kind}-report`, image);
         this.results.set(index, toSliceResult(index, image, out));
         this.done++;
         const perSlice = (performance.now() - started) / this.done;
