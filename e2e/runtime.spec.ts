@@ -109,3 +109,22 @@ test('WebGPU device lost: the same request finishes on WASM and the user is told
   const info = await page.evaluate(() => window.runtimeTest.backendInfo('gpu'));
   expect(info.engines.find((e) => e.engine === 'ort-web')?.backend).toBe('wasm');
 });
+
+test('TFJS graph model: webgpu, webgl and cpu backends agree with torch inside the worker', async ({ page }) => {
+  const errors = await openPage(page);
+  const nhwc = input; // 1 channel: NCHW and NHWC orders coincide
+  const torch = (ref['tiny-tfjs'] as { y: number[] }).y;
+  const seen: string[] = [];
+  for (const pref of ['webgpu', 'webgl', 'wasm'] as const) {
+    const init = await page.evaluate((p) => window.runtimeTest.start(`tfjs-${p}`, './manifest.json', p), pref);
+    const badge = init.backend.engines.find((e) => e.engine === 'tfjs')!;
+    const out = await page.evaluate(([k, d]) => window.runtimeTest.run(k, 'tiny-tfjs', 'image', d, [1, 32, 32, 1]), [`tfjs-${pref}`, nhwc] as const);
+    console.log(`tfjs ${pref}: backend ${out.backend} (${badge.description}), |tfjs-torch| ${maxDiff(out.outputs.y.data, torch).toExponential(2)}`);
+    expect(out.outputs.y.dims).toEqual([1, 32, 32, 4]);
+    // webgl computes in float32 textures here; 1e-4 as for ORT
+    expect(maxDiff(out.outputs.y.data, torch)).toBeLessThanOrEqual(TOL);
+    seen.push(out.backend);
+  }
+  expect(seen).toEqual(['webgpu', 'webgl', 'cpu']);
+  expect(errors).toEqual([]);
+});

@@ -6,6 +6,8 @@ Writes under e2e/fixtures/runtime/:
   tiny-int8/model.onnx       same net, int8 weights + per-channel DequantizeLinear (training/common/quantize.py),
                              float activations (no QLinear ops, so WebGPU keeps the graph)
   tiny-tampered/model.onnx   copy of tiny-fp32 with one byte flipped; the manifest keeps the original hash
+  tiny-tfjs/model.json       hand-written TFJS graph model (Conv2D 3x3 1->4 SAME + BiasAdd + Relu, NHWC),
+    + weights.bin            the TFJS engine's test model (no TF converter is installed)
   manifest.json              schema v1 manifest; also lists tiny-missing whose file does not exist
   reference.json             a fixed 32x32 8-bit input and torch's outputs for fp32 and for the
                              dequantized int8 weights (what ORT must reproduce)
@@ -43,6 +45,57 @@ class TinyNet(nn.Module):
         x = torch.relu(self.c2(x))
         x = torch.relu(self.c3(x))
         return self.head_cls(x.mean(dim=(2, 3))), self.head_mask(x)
+
+
+def make_tfjs_model():
+    """Writes tiny-tfjs/{model.json,weights.bin}; returns f(x NCHW torch) -> NHWC reference output."""
+    import base64
+    g = torch.Generator().manual_seed(1)
+    w = torch.randn(4, 1, 3, 3, generator=g) * 0.5          # torch OIHW
+    b = torch.randn(4, generator=g) * 0.1
+    w_hwio = w.permute(2, 3, 1, 0).contiguous()              # TF HWIO
+    d = os.path.join(OUT, 'tiny-tfjs')
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, 'weights.bin'), 'wb') as f:
+        f.write(w_hwio.numpy().astype('<f4').tobytes() + b.numpy().astype('<f4').tobytes())
+    s64 = lambda t: base64.b64encode(t.encode()).decode()
+    fl = {'type': 'DT_FLOAT'}
+    topology = {'node': [
+        {'name': 'image', 'op': 'Placeholder', 'attr': {'dtype': fl, 'shape': {'shape': {'dim': [
+            {'size': '-1'}, {'size': '32'}, {'size': '32'}, {'size': '1'}]}}}},
+        {'name': 'w', 'op': 'Const', 'attr': {'dtype': fl, 'value': {'tensor': {'dtype': 'DT_FLOAT', 'tensorShape': {
+            'dim': [{'size': '3'}, {'size': '3'}, {'size': '1'}, {'size': '4'}]}}}}},
+        {'name': 'b', 'op': 'Const', 'attr': {'dtype': fl, 'value': {'tensor': {'dtype': 'DT_FLOAT', 'tensorShape': {
+            'dim': [{'size': '4'}]}}}}},
+        {'name': 'conv', 'op': 'Conv2D', 'input': ['image', 'w'], 'attr': {
+            'T': fl, 'strides': {'list': {'i': ['1', '1', '1', '1']}}, 'padding': {'s': s64('SAME')},
+            'data_format': {'s': s64('NHWC')}, 'dilations': {'list': {'i': ['1', '1', '1', '1']}}}},
+        {'name': 'biased', 'op': 'BiasAdd', 'input': ['conv', 'b'], 'attr': {'T': fl, 'data_format': {'s': s64('NHWC')}}},
+        {'name': 'y', 'op': 'Relu', 'input': ['biased'], 'attr': {'T': fl}},
+    ], 'versions': {'producer': 1}}
+    model = {'format': 'graph-model', 'generatedBy': 'tools/testModels/make_test_models.py', 'convertedBy': None,
+             'modelTopology': topology,
+             'weightsManifest': [{'paths': ['weights.bin'], 'weights': [
+                 {'name': 'w', 'shape': [3, 3, 1, 4], 'dtype': 'float32'}, {'name': 'b', 'shape': [4], 'dtype': 'float32'}]}]}
+    with open(os.path.join(d, 'model.json'), 'w') as f:
+        json.dump(model, f)
+
+    def ref(x):
+        with torch.no_grad():
+            return torch.relu(torch.nn.functional.conv2d(x, w, b, padding=1)).permute(0, 2, 3, 1).contiguous()
+    return ref
+
+
+def tfjs_entry():
+    e = entry('tiny-tfjs', 'tiny-tfjs/model.json', 'none')
+    full = os.path.join(OUT, 'tiny-tfjs', 'weights.bin')
+    e['format'] = 'tfjs'
+    e['files'].append({'path': 'tiny-tfjs/weights.bin', 'sha256': sha(full), 'bytes': os.path.getsize(full), 'role': 'weights'})
+    e['input']['layout'] = 'NHWC'
+    e['outputs'] = [{'name': 'y', 'shape': [-1, 32, 32, 4], 'decode': 'logits'}]
+    e['task'] = 'cxr-segmentation'
+    del e['labels']
+    return e
 
 
 def sha(path):
@@ -84,11 +137,14 @@ def main():
     raw[len(raw) // 2] ^= 0x01  # one bit inside the weights: still a loadable model, wrong hash
     open(tampered, 'wb').write(bytes(raw))
 
+    tfjs_ref = make_tfjs_model()
+
     manifest = {'schemaVersion': 1, 'models': [
         entry('tiny-fp32', 'tiny-fp32/model.onnx', 'none'),
         entry('tiny-int8', 'tiny-int8/model.onnx', 'int8-weights'),
         entry('tiny-tampered', 'tiny-tampered/model.onnx', 'none', sha(fp32), os.path.getsize(fp32)),
         entry('tiny-missing', 'tiny-missing/model.onnx', 'none', '0' * 64, 1234),
+        tfjs_entry(),
     ]}
     with open(os.path.join(OUT, 'manifest.json'), 'w') as f:
         json.dump(manifest, f, indent=2)
@@ -111,7 +167,8 @@ def main():
         lq, mq = qnet(x)
     ref = {'input8': img8.reshape(-1).tolist(), 'dims': [1, 1, 32, 32],
            'tiny-fp32': {'logits': lf.reshape(-1).tolist(), 'mask': mf.reshape(-1).tolist()},
-           'tiny-int8': {'logits': lq.reshape(-1).tolist(), 'mask': mq.reshape(-1).tolist()}}
+           'tiny-int8': {'logits': lq.reshape(-1).tolist(), 'mask': mq.reshape(-1).tolist()},
+           'tiny-tfjs': {'y': tfjs_ref(x).reshape(-1).tolist()}}
     with open(os.path.join(OUT, 'reference.json'), 'w') as f:
         json.dump(ref, f)
     print('quantization', stats)

@@ -110,7 +110,14 @@ export function createTfjsEngine(): Engine {
           const inputs: Record<string, import('@tensorflow/tfjs').Tensor> = {};
           for (const [name, t] of Object.entries(feeds)) inputs[name] = tf.tensor(t.data, t.dims, 'float32');
           try {
-            const out = await graph.executeAsync(inputs, outputNames);
+            // execute() is synchronous and faster; graphs with control flow need executeAsync().
+            let out: import('@tensorflow/tfjs').Tensor | import('@tensorflow/tfjs').Tensor[];
+            try {
+              out = graph.execute(inputs, outputNames);
+            } catch (e) {
+              if (!/executeAsync/.test(String(e))) throw e;
+              out = await graph.executeAsync(inputs, outputNames);
+            }
             const list = Array.isArray(out) ? out : [out];
             const result: Record<string, Tensor> = {};
             for (const [k, t] of list.entries()) {
