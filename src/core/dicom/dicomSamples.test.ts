@@ -12,6 +12,7 @@ import { decodeDicomFile } from './decodeDicom.ts';
 import { inspectBytes } from '../../cli/inspectFile.ts';
 import { applyVoiLutTable } from './voiLut.ts';
 import type { MedicalImage } from '../image/medicalImage.ts';
+import { readSampleIndex } from './testing/sampleIndex.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const samples = path.resolve(repoRoot, '../shared/data/dicom-samples');
@@ -34,30 +35,7 @@ const reference = JSON.parse(readFileSync(referencePath, 'utf8')) as { files: Re
 const lossy = new Set(['1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.51', '1.2.840.10008.1.2.4.53', '1.2.840.10008.1.2.4.55', '1.2.840.10008.1.2.4.81', '1.2.840.10008.1.2.4.91']);
 
 function indexRows(): { file: string; transfer_syntax: string; photometric: string }[] {
-  const [head, ...lines] = readFileSync(path.join(samples, 'index.csv'), 'utf8').trim().split('\n');
-  const cols = splitCsvLine(head);
-  return lines.map((l) => {
-    const cells = splitCsvLine(l);
-    return Object.fromEntries(cols.map((c, i) => [c, cells[i]])) as never;
-  });
-}
-
-/** RFC 4180 line split (quoted cells may contain commas and doubled quotes). */
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cell = '', quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { cell += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { out.push(cell); cell = ''; }
-    else cell += ch;
-  }
-  out.push(cell);
-  return out;
+  return readSampleIndex(samples) as never;
 }
 
 const dicomFiles = indexRows().filter((r) => r.file.endsWith('.dcm') && existsSync(path.join(samples, r.file)));
