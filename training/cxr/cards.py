@@ -59,12 +59,12 @@ stride-16 head on 8x8 cells (stride-8 features max-pooled and concatenated), 5 c
 tx, ty, tw, th. Assignment as YOLOv5 (centre cell + the two nearest neighbour cells); box loss 1 - GIoU
 (the seed's YOLOv5 choice); objectness BCE with the IoU of the predicted box as target. Decoding (grid maths,
 sigmoid, score >= 0.01, NMS IoU 0.4, <= 20 boxes) is in TypeScript (`yoloGridDecode.ts`). AdamW 2e-3 cosine,
-28 epochs, batch 32, scale/shift + gamma/contrast augmentation (boxes transformed with the image).""",
+22 epochs, batch 32, scale/shift + gamma/contrast augmentation (boxes transformed with the image).""",
     'cxr-detector-centernet': """**Family: anchor-free centre-point detector (CenterNet-style).** 4-stage
 backbone, FPN-lite top-down merge to stride 4 (32x32), head with heatmap (focal loss, Gaussian targets with
 CenterNet's radius), centre offset and box size (L1). Peaks (3x3 local maxima), score >= 0.01, NMS IoU 0.4 and
 <= 20 boxes are done in TypeScript (`centerNetDecode.ts`): ORT WebGPU has no NonMaxSuppression.
-AdamW 2e-3 cosine, 28 epochs, batch 32, same augmentation as A.
+AdamW 2e-3 cosine, 22 epochs, batch 32, same augmentation as A.
 **Why not a two-stage Faster R-CNN (the seed's second detector):** its RPN + RoIAlign + per-RoI head would
 need proposal NMS in TS *between* two ONNX graphs (two sessions per image), a backbone large enough to feed
 RoI features (tens of MB; our budget is 15 MB for all models) and hours of CPU training; a centre-point

@@ -15,8 +15,8 @@ import models
 
 SIZE = 128
 CONFIGS = {
-    'yolo': dict(name='cxr-detector-yolo', epochs=28, batch=32, lr=2e-3),
-    'centernet': dict(name='cxr-detector-centernet', epochs=28, batch=32, lr=2e-3),
+    'yolo': dict(name='cxr-detector-yolo', epochs=22, batch=32, lr=2e-3),
+    'centernet': dict(name='cxr-detector-centernet', epochs=22, batch=32, lr=2e-3),
 }
 
 
