@@ -27,8 +27,13 @@ import { modelInput } from './ctSlicePreprocess.ts';
 const REPO = path.resolve(__dirname, '../../../..');
 const MODELS = path.join(REPO, 'models');
 const FIX = path.join(__dirname, 'fixtures');
-const regFx = JSON.parse(readFileSync(path.join(FIX, 'ct-regression-parity.json'), 'utf8'));
-const segFx = JSON.parse(readFileSync(path.join(FIX, 'ct-segmentation-parity.json'), 'utf8'));
+// A missing fixture must fail the tests that need it, not hide them: read lazily, throw on use.
+const fixture = (name: string) => {
+  const file = path.join(FIX, name);
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : new Proxy({}, { get: () => { throw new Error(`missing fixture ${name}`); } });
+};
+const regFx = fixture('ct-regression-parity.json');
+const segFx = fixture('ct-segmentation-parity.json');
 const dataFile = (fx: { dataRoot: string }, rel: string) => path.resolve(REPO, fx.dataRoot, rel);
 const readF32 = (file: string) => {
   const b = readFileSync(path.join(FIX, file));
