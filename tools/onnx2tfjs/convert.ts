@@ -51,7 +51,7 @@ export const SUPPORTED_OPS = [
   'HardSigmoid', 'Elu', 'Exp', 'Abs', 'Neg', 'Sqrt', 'Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'Concat', 'MaxPool',
   'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceSum', 'Resize',
   'Gemm', 'MatMul', 'Flatten', 'Reshape', 'Transpose', 'Squeeze', 'Unsqueeze', 'Softmax', 'LogSoftmax', 'Pad',
-  'DequantizeLinear', 'Constant', 'Identity', 'Dropout',
+  'DequantizeLinear', 'Constant', 'Identity', 'Dropout', 'Shape (folded)', 'Slice (constants)', 'Gather (constants)', 'Cast',
 ] as const;
 
 export function convertOnnxGraph(model: OnnxModel): ConvertedGraph {
@@ -89,6 +89,12 @@ class Converter {
       this.values.set(i.name, { kind: 'act', tf: this.g.placeholder(i.name, shape), shape, nhwc: false });
       return { name: i.name, shape };
     });
+    // Constant nodes first: fusion looks ahead at consumers (e.g. a Clip's min/max) before they are reached.
+    for (const node of m.nodes) {
+      if (node.opType !== 'Constant') continue;
+      constantHandler(this, node);
+      this.markDone(node);
+    }
     for (const node of m.nodes) {
       if (this.done.has(node)) continue;
       this.ops[node.opType] = (this.ops[node.opType] ?? 0) + 1;
@@ -462,7 +468,11 @@ function concatHandler(cx: Converter, node: OnnxNode): void {
   const vals = node.inputs.map((_, i) => cx.input(node, i));
   const acts = vals.filter((v): v is Act => v.kind === 'act');
   if (!acts.length) {
-    throw new UnsupportedOpError('Concat', node.name, 'all inputs constant (constant folding of Concat is not implemented)');
+    const cs = vals.map((v) => (v as { c: ConstTensor }).c);
+    if (cs.some((c) => c.dims.length !== 1)) throw new UnsupportedOpError('Concat', node.name, 'constant folding of non-1-D constants');
+    const data = Float32Array.from(cs.flatMap((c) => Array.from(c.data)));
+    cx.set(node.outputs[0], { kind: 'const', c: { dims: [data.length], data } });
+    return;
   }
   const rank = acts[0].shape.length;
   const axis = normAxis(ai(node, 'axis', 1), rank);
@@ -780,6 +790,45 @@ function constantHandler(cx: Converter, node: OnnxNode): void {
 
 const identity: Handler = (cx, node) => cx.set(node.outputs[0], cx.input(node, 0));
 
+/*
+ * Shape arithmetic as exporters emit it for dynamic batch (Shape -> Slice/Gather -> Concat -> Resize/Reshape):
+ * folded at conversion time, an unknown dimension (the batch) becomes -1, which Resize ignores and Reshape
+ * accepts as its single inferred dimension.
+ */
+function shapeHandler(cx: Converter, node: OnnxNode): void {
+  const s = shapeOf(cx.input(node, 0));
+  const start = normAxis(ai(node, 'start', 0), s.length), end = normAxis(ai(node, 'end', s.length), s.length);
+  const dims = s.slice(start, Math.min(end, s.length));
+  cx.set(node.outputs[0], { kind: 'const', c: { dims: [dims.length], data: Float32Array.from(dims) } });
+}
+
+function constSliceHandler(cx: Converter, node: OnnxNode): void {
+  const x = cx.constIn(node, 0, 'data (Slice is folded for constants only)');
+  if (x.dims.length !== 1) throw new UnsupportedOpError('Slice', node.name, 'only 1-D constants');
+  const starts = cx.constIn(node, 1, 'starts').data[0], ends = cx.constIn(node, 2, 'ends').data[0];
+  const step = cx.has(node, 4) ? cx.constIn(node, 4, 'steps').data[0] : 1;
+  if (step !== 1) throw new UnsupportedOpError('Slice', node.name, `step ${step}`);
+  const n = x.dims[0];
+  const clamp = (v: number) => Math.max(0, Math.min(n, v < 0 ? v + n : v));
+  const data = x.data.slice(clamp(starts), clamp(ends));
+  cx.set(node.outputs[0], { kind: 'const', c: { dims: [data.length], data } });
+}
+
+function constGatherHandler(cx: Converter, node: OnnxNode): void {
+  const x = cx.constIn(node, 0, 'data (Gather is folded for constants only)');
+  const idx = cx.constIn(node, 1, 'indices');
+  if (x.dims.length !== 1 || ai(node, 'axis', 0) !== 0) throw new UnsupportedOpError('Gather', node.name, 'only 1-D constants');
+  const data = Float32Array.from(idx.data, (i) => x.data[i < 0 ? i + x.dims[0] : i]);
+  cx.set(node.outputs[0], { kind: 'const', c: { dims: idx.dims, data } });
+}
+
+function castHandler(cx: Converter, node: OnnxNode): void {
+  const v = cx.input(node, 0);
+  const to = ai(node, 'to', 1);
+  if (v.kind === 'act' && to !== 1) throw new UnsupportedOpError('Cast', node.name, `activation cast to type ${to} (only float32 activations)`);
+  cx.set(node.outputs[0], v.kind === 'const' && (to === 6 || to === 7) ? { kind: 'const', c: { dims: v.c.dims, data: v.c.data.map(Math.trunc) } } : v);
+}
+
 const HANDLERS: Record<string, Handler> = {
   Conv: convHandler,
   ConvTranspose: convTransposeHandler,
@@ -824,4 +873,8 @@ const HANDLERS: Record<string, Handler> = {
   Constant: constantHandler,
   Identity: identity,
   Dropout: identity,
+  Shape: shapeHandler,
+  Slice: constSliceHandler,
+  Gather: constGatherHandler,
+  Cast: castHandler,
 };
