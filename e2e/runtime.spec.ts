@@ -71,6 +71,11 @@ test('same model, same input: WebGPU and WASM agree with each other and with tor
   const progress = await page.evaluate(() => window.runtimeTest.progress('cpu'));
   const done = progress.filter((p) => p.loadedBytes === p.totalBytes).map((p) => p.path);
   expect(done).toEqual(expect.arrayContaining(['tiny-fp32/model.onnx', 'tiny-int8/model.onnx']));
+  // a second worker (as on a second visit) reads the verified copy from the Cache API: no download
+  await page.evaluate(() => window.runtimeTest.start('again', './manifest.json', 'wasm'));
+  await page.evaluate((d) => window.runtimeTest.run('again', 'tiny-fp32', 'image', d, [1, 1, 32, 32]), input);
+  const again = await page.evaluate(() => window.runtimeTest.progress('again'));
+  expect(again.filter((p) => p.path === 'tiny-fp32/model.onnx').map((p) => p.fromCache)).toEqual([true]);
   expect(errors).toEqual([]);
 });
 
