@@ -35,6 +35,7 @@ describe('precache manifest', () => {
       'assets/ort.wasm': 'wasm',
       'sw.js': 'old',
       'serve.mjs': 'srv',
+      'e2e/fixtures/runtime/runtime-test.html': 'test page',
       'models/manifest.json': manifestJson,
       'models/a/model.onnx': 'onnx',
       'models/a/CARD.md': 'card',

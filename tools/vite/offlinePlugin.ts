@@ -15,9 +15,12 @@ import { securityHeaders } from '../serve/securityHeaders.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
 
-/** Never precached: the worker itself, the Node server, source maps, the models folder (listed separately). */
+/**
+ * Never precached: the worker itself, the Node server, source maps, the models folder (listed
+ * separately) and test pages built beside the app (e2e/: the runtime self-test, not part of the app).
+ */
 function isShellFile(rel: string): boolean {
-  return !(rel === 'sw.js' || rel === 'serve.mjs' || rel.endsWith('.map') || rel.startsWith('models/'));
+  return !(rel === 'sw.js' || rel === 'serve.mjs' || rel.endsWith('.map') || rel.startsWith('models/') || rel.startsWith('e2e/'));
 }
 
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
