@@ -33,7 +33,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** Manifest + every file it lists + cards + README/CARD/reference files, relative to the mount dir. */
-async function filesToPublish(dir: string): Promise<string[]> {
+export async function filesToPublish(dir: string): Promise<string[]> {
   const manifestPath = path.join(dir, 'manifest.json');
   if (!existsSync(manifestPath)) return [];
   const manifest = JSON.parse(await fs.readFile(manifestPath, 'utf8')) as {
