@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UnsupportedOpError } from './convert.ts';
-import type { GraphModelFiles } from './graphModelFiles.ts';
+import { loadConverted as loadGraph } from './loadConverted.ts';
 import { onnxToTfjs } from './onnxToTfjs.ts';
 import { dequantizeUint8, quantizeUint8 } from './uint8Quantization.ts';
 
@@ -28,18 +28,6 @@ const repo = path.resolve(here, '../..');
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-export async function loadGraph(files: GraphModelFiles): Promise<tf.GraphModel> {
-  const total = files.shards.reduce((a, s) => a + s.bytes.byteLength, 0);
-  const w = new Uint8Array(total);
-  let o = 0;
-  for (const s of files.shards) { w.set(s.bytes, o); o += s.bytes.byteLength; }
-  return tf.loadGraphModel(tf.io.fromMemory({
-    modelTopology: files.modelJson.modelTopology as never,
-    weightSpecs: files.modelJson.weightsManifest.flatMap((g) => g.weights) as never,
-    weightData: w.buffer,
-  }));
-}
 
 async function compare(file: string, batch = 2, quantize: 'uint8' | null = null) {
   const bytes = new Uint8Array(readFileSync(file));
