@@ -70,6 +70,11 @@ export interface ModelEntry {
   outputs: OutputSpec[];
   labels?: string[];
   extra?: Record<string, unknown>;
+  /**
+   * Id of the model this one is a conversion of (e.g. a TFJS variant of an ONNX model): same input,
+   * outputs and decoding. Analyses ask for the original id; the host runs the variant the user chose.
+   */
+  variantOf?: string;
 }
 
 export interface Manifest {
@@ -172,6 +177,14 @@ export function manifestProblems(json: unknown): string[] {
       (m.labels as unknown[]).forEach((l, k) => v.str(l, `${at}.labels[${k}]`));
     }
     if (m.extra !== undefined) v.object(m.extra, `${at}.extra`);
+  });
+  json.models.forEach((m: any, i: number) => {
+    if (!m || typeof m !== 'object' || m.variantOf === undefined) return;
+    const at = `models[${i}].variantOf`;
+    const orig = typeof m.variantOf === 'string' ? json.models.find((o: any) => o && o.id === m.variantOf) : undefined;
+    if (!orig) p.push(`${at}: expected the id of another model in the manifest, got ${show(m.variantOf)}`);
+    else if (orig === m || orig.format === m.format) p.push(`${at}: "${m.variantOf}" must be a model of another format than ${show(m.format)}`);
+    else if (orig.variantOf !== undefined) p.push(`${at}: "${m.variantOf}" is itself a variant; point to the original`);
   });
   return p;
 }
