@@ -1,9 +1,10 @@
 import type { AnalysisContext } from '../analyses/analysis.ts';
 import type { BackendPref, Engine, EngineSession, ModelBytes } from './engine.ts';
 import {
-  findModel, ModelShapeError, outputDimsProblems, signatureProblems,
+  findModel, ManifestError, manifestProblems, ModelShapeError, outputDimsProblems, signatureProblems,
   type Manifest, type ModelEntry, type ModelFile,
 } from './manifest.ts';
+import { ModelFileMissingError, verifyModelBytes } from './modelFiles.ts';
 import { SerialQueue } from './serialQueue.ts';
 import type { InferenceSession } from './session.ts';
 import type { Tensor } from './tensor.ts';
@@ -48,6 +49,10 @@ export class ModelHost implements AnalysisContext {
   /** Engines whose GPU failed once: later sessions go straight to CPU (a lost device stays lost). */
   private readonly gpuDisabled = new Set<string>();
   private readonly noticed = new Set<string>();
+  /** Per original model id: the format the user chose to run it with (see setModelEngine). */
+  private readonly engineChoice = new Map<string, ModelEntry['format']>();
+  /** Bring-your-own models: bytes given by the user, kept in memory only. */
+  private readonly userFiles = new Map<string, ReadonlyMap<string, Uint8Array>>();
 
   constructor(private readonly opts: ModelHostOptions) {
     this.pref = opts.pref ?? 'auto';
@@ -57,7 +62,8 @@ export class ModelHost implements AnalysisContext {
     return this.opts.manifest;
   }
 
-  getSession(modelId: string): Promise<InferenceSession> {
+  getSession(requestedId: string): Promise<InferenceSession> {
+    const modelId = this.resolveModelId(requestedId);
     let s = this.sessions.get(modelId);
     if (!s) {
       s = this.open(modelId);
@@ -65,6 +71,94 @@ export class ModelHost implements AnalysisContext {
       s.catch(() => this.sessions.delete(modelId));
     }
     return s;
+  }
+
+  /**
+   * The manifest entry that runs when an analysis asks for `modelId`: the original, or the variant
+   * (`variantOf: modelId`) in the format the user chose; the latest registered variant wins.
+   */
+  resolveModelId(modelId: string): string {
+    const format = this.engineChoice.get(modelId);
+    if (!format) return modelId;
+    const original = findModel(this.opts.manifest, modelId);
+    if (original.format === format) return modelId;
+    const variants = this.opts.manifest.models.filter((m) => m.variantOf === modelId && m.format === format);
+    return variants.length ? variants[variants.length - 1].id : modelId;
+  }
+
+  /** Models that have variants, with the formats available and the one chosen (for the settings panel). */
+  engineChoices(): { modelId: string; formats: ModelEntry['format'][]; chosen: ModelEntry['format'] }[] {
+    const out: { modelId: string; formats: ModelEntry['format'][]; chosen: ModelEntry['format'] }[] = [];
+    for (const m of this.opts.manifest.models) {
+      if (m.variantOf) continue;
+      const formats = [...new Set([m.format, ...this.opts.manifest.models.filter((v) => v.variantOf === m.id).map((v) => v.format)])];
+      if (formats.length > 1) out.push({ modelId: m.id, formats, chosen: this.engineChoice.get(m.id) ?? m.format });
+    }
+    return out;
+  }
+
+  /** Run `modelId` (an original id) with the given format from now on; its open sessions are released. */
+  async setModelEngine(modelId: string, format: ModelEntry['format']): Promise<void> {
+    const original = findModel(this.opts.manifest, modelId);
+    if (original.variantOf) throw new Error(`${modelId} is a variant of ${original.variantOf}: choose the engine for ${original.variantOf}`);
+    if (original.format !== format && !this.opts.manifest.models.some((m) => m.variantOf === modelId && m.format === format)) {
+      throw new Error(`${modelId} has no ${format} variant in the manifest`);
+    }
+    const before = this.resolveModelId(modelId);
+    this.engineChoice.set(modelId, format);
+    if (before !== this.resolveModelId(modelId)) await this.releaseSession(before);
+  }
+
+  /**
+   * Bring-your-own model: a manifest entry plus the bytes of every file it lists (keyed by the entry's
+   * path or its file name). The entry is validated against the manifest schema (with the bundled
+   * models, so ids stay unique and `variantOf` must name one of them), every file against its size and
+   * SHA-256, the session's input/output names against the entry, and the output shapes after one run
+   * on a zero input. Nothing leaves the machine: the bytes stay in this host's memory.
+   */
+  async registerModel(entryJson: unknown, given: ReadonlyMap<string, Uint8Array>): Promise<ModelEntry> {
+    const models = this.opts.manifest.models;
+    const problems = manifestProblems({ schemaVersion: 1, models: [...models, entryJson] })
+      .filter((p) => p.startsWith(`models[${models.length}]`))
+      .map((p) => p.replace(`models[${models.length}]`, 'entry'));
+    if (problems.length) throw new ManifestError(problems);
+    const entry = entryJson as ModelEntry;
+    const files = new Map<string, Uint8Array>();
+    for (const f of entry.files) {
+      const bytes = given.get(f.path) ?? given.get(f.path.split('/').pop()!);
+      if (!bytes) throw new ModelFileMissingError(f.path, `not among the chosen files (${[...given.keys()].join(', ') || 'none'})`);
+      await verifyModelBytes(f, bytes);
+      files.set(f.path, bytes);
+    }
+    models.push(entry);
+    this.userFiles.set(entry.id, files);
+    try {
+      const s = await this.getSession(entry.id);
+      const dims = (entry.input.layout === 'NCHW'
+        ? [1, entry.input.channels, entry.input.height, entry.input.width]
+        : [1, entry.input.height, entry.input.width, entry.input.channels]);
+      await s.run({ [entry.input.name]: { data: new Float32Array(dims.reduce((a, b) => a * b, 1)), dims } });
+      return entry;
+    } catch (e) {
+      await this.unregisterModel(entry.id);
+      throw e;
+    }
+  }
+
+  /** Forgets a bring-your-own model (bundled models cannot be removed). */
+  async unregisterModel(modelId: string): Promise<void> {
+    if (!this.userFiles.has(modelId)) throw new Error(`${modelId} is not a user-registered model`);
+    await this.releaseSession(modelId);
+    this.userFiles.delete(modelId);
+    this.bytes.delete(modelId);
+    const models = this.opts.manifest.models;
+    models.splice(models.findIndex((m) => m.id === modelId), 1);
+  }
+
+  private async releaseSession(modelId: string): Promise<void> {
+    const s = this.sessions.get(modelId);
+    this.sessions.delete(modelId);
+    await s?.then((x) => x.release(), () => undefined);
   }
 
   /** Switch backend preference; open sessions are released and re-created lazily. */
@@ -111,6 +205,8 @@ export class ModelHost implements AnalysisContext {
     let b = this.bytes.get(entry.id);
     if (!b) {
       b = (async () => {
+        const user = this.userFiles.get(entry.id);
+        if (user) return { entry, files: user };
         const files = new Map<string, Uint8Array>();
         for (const f of entry.files) files.set(f.path, await this.opts.loadFile(f, entry));
         return { entry, files };
