@@ -181,7 +181,7 @@ test('opening and viewing real DICOM files (codec WASM included) causes no CSP v
   expect(consoleCsp).toEqual([]);
 });
 
-test('onnxruntime-web runs under the CSP: WebGPU and multi-threaded WASM, in the inference worker', async ({ page }) => {
+test('onnxruntime-web (WebGPU, multi-threaded WASM) and TFJS (webgpu, webgl, cpu) run under the CSP in the inference worker', async ({ page }) => {
   // Uses the runtime self-test page (built beside the app with the same CSP) and its tiny model.
   const refused: string[] = [];
   const watch = (where: string) => (m: { text(): string }) => {
@@ -212,6 +212,20 @@ test('onnxruntime-web runs under the CSP: WebGPU and multi-threaded WASM, in the
     expect(result.backend, `${pref}: ${result.description}`).toBe(pref);
     expect(result.finite).toBe(true);
     if (pref === 'wasm') expect(result.description).toMatch(/WASM, [2-4] threads/); // threads need COOP/COEP + worker-src
+  }
+  // TFJS graph model on its three backends (WGSL / GLSL shader compilation is not script: no CSP source needed).
+  const nhwc = input;
+  for (const pref of ['webgpu', 'webgl', 'wasm'] as const) {
+    const out = await page.evaluate(
+      async ([p, d]) => {
+        const api = (window as unknown as { runtimeTest: Api }).runtimeTest;
+        await api.start(`tfjs-${p}`, './manifest.json', p);
+        const r = (await api.run(`tfjs-${p}`, 'tiny-tfjs', 'image', d, [1, 32, 32, 1])) as { backend?: string; outputs: Record<string, { data: number[] }> };
+        return { backend: r.backend, finite: Object.values(r.outputs).every((o) => o.data.length > 0 && o.data.every(Number.isFinite)) };
+      },
+      [pref, nhwc] as const,
+    );
+    expect(out.finite, `tfjs ${pref} (${out.backend})`).toBe(true);
   }
   expect(await violations(page)).toEqual([]);
   expect(refused).toEqual([]);

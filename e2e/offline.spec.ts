@@ -11,6 +11,7 @@ import { openFiles } from './support/app.ts';
 import { viewAllSeries } from './support/viewAllSeries.ts';
 import { analyseSeries } from './support/analyseSeries.ts';
 import { dicomSamples, repoRoot } from './support/paths.ts';
+import { MODEL_CACHE } from '../src/core/runtime/modelFiles.ts';
 
 // LUNGLENS_DIST: test a copied bundle (e.g. the folder that went onto a USB stick) instead of ./dist.
 const dist = process.env.LUNGLENS_DIST ?? path.join(repoRoot, 'dist');
@@ -160,3 +161,56 @@ function collectErrors(page: import('@playwright/test').Page): string[] {
   });
   return errors;
 }
+
+test('on a host that sends no isolation headers, the service worker adds them (cross-origin isolated after one reload)', async ({ browser }) => {
+  test.skip(!fs.existsSync(path.join(dist, 'sw.js')), 'run `npx vite build` first');
+  const { staticHandler } = await loadServe();
+  const serveDist = staticHandler(dist);
+  const http = await import('node:http');
+  // A plain static host: same files, but COOP/COEP/CORP are stripped from every response.
+  const server = http.createServer((req, res) => {
+    const setHeader = res.setHeader.bind(res);
+    res.setHeader = (name: string, value: number | string | readonly string[]) =>
+      /^cross-origin-/i.test(name) ? res : setHeader(name, value);
+    void serveDist(req, res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  const page = await newPage(browser);
+  try {
+    const first = await page.goto(`http://127.0.0.1:${port}/`);
+    expect(first!.headers()['cross-origin-embedder-policy']).toBeUndefined();
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    await waitOfflineReady(page);
+    await page.reload();
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  } finally {
+    await stop(server);
+    await page.context().close();
+  }
+});
+
+test('settings show the storage used; "Clear cached models" removes the model caches and only those', async ({ browser }) => {
+  test.skip(!fs.existsSync(path.join(dist, 'sw.js')), 'run `npx vite build` first');
+  const { startServer } = await loadServe();
+  const { server, url } = await startServer({ port: 0, host: '127.0.0.1', root: dist });
+  const page = await newPage(browser);
+  try {
+    await page.goto(url);
+    await waitOfflineReady(page);
+    // A stand-in for the runtime's verified-model cache (src/core/runtime/modelFiles.ts MODEL_CACHE).
+    await page.evaluate(async (name) => {
+      await (await caches.open(name)).put('/models/x.onnx?sha256=0', new Response('x'));
+    }, MODEL_CACHE);
+    await page.getByTestId('settings-button').click();
+    await expect(page.getByTestId('storage-usage')).toContainText(/Using \d/);
+    await page.getByTestId('clear-models').click();
+    await expect(page.getByTestId('storage-settings')).toContainText('Removed cached models');
+    const names = await page.evaluate(() => caches.keys());
+    expect(names.filter((n) => n.startsWith('lunglens-sw-models-') || n === MODEL_CACHE)).toEqual([]);
+    expect(names.some((n) => n.startsWith('lunglens-sw-shell-')), 'the app itself stays available offline').toBe(true);
+  } finally {
+    await stop(server);
+    await page.context().close();
+  }
+});
