@@ -3,7 +3,7 @@ import type { BackendPref } from '../../core/runtime/engine.ts';
 import type { BackendInfo, RuntimeNotice } from '../../core/runtime/modelHost.ts';
 import type { DownloadProgress } from '../../core/runtime/modelFiles.ts';
 import type { Tensor } from '../../core/runtime/tensor.ts';
-import type { InitResult, RunModelResult, WorkerMessage, WorkerRequest } from './protocol.ts';
+import type { EngineChoice, InitResult, RegisteredModel, RunModelResult, WorkerMessage, WorkerRequest } from './protocol.ts';
 
 type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
 type RequestBody = Distribute<WorkerRequest>;
@@ -21,6 +21,16 @@ export interface InferenceClient {
   onNotice(cb: (n: RuntimeNotice) => void): () => void;
   /** Test hook: destroys the WebGPU device inside the worker. */
   simulateGpuLoss(): Promise<boolean>;
+  /** Models with variants in several formats and the one chosen for each. */
+  engineChoices(): Promise<EngineChoice[]>;
+  /** Run `modelId` (an original id, as analyses ask for it) with its `format` variant from now on. */
+  setModelEngine(modelId: string, format: 'onnx' | 'tfjs'): Promise<EngineChoice[]>;
+  /**
+   * Bring-your-own model: manifest entry JSON + files (model.json and shards, or an .onnx), matched to
+   * the entry's `files` by path or file name, verified and test-run in the worker; memory only.
+   */
+  registerModel(entry: unknown, files: Record<string, Uint8Array>): Promise<RegisteredModel>;
+  unregisterModel(modelId: string): Promise<boolean>;
   dispose(): void;
 }
 
@@ -84,6 +94,11 @@ export function createInferenceClient(
     onProgress: (cb) => subscribe(progress, cb),
     onNotice: (cb) => subscribe(notices, cb),
     simulateGpuLoss: () => call<boolean>({ type: 'simulateGpuLoss' }),
+    engineChoices: () => call<EngineChoice[]>({ type: 'engineChoices' }),
+    setModelEngine: (modelId, format) => call<EngineChoice[]>({ type: 'setModelEngine', modelId, format }),
+    // Bytes are copied (not transferred) so the caller's buffers stay usable.
+    registerModel: (entry, files) => call<RegisteredModel>({ type: 'registerModel', entry, files }),
+    unregisterModel: (modelId) => call<boolean>({ type: 'unregisterModel', modelId }),
     dispose: () => {
       worker.terminate();
       pending.forEach((p) => p.reject(new InferenceError('WorkerError', 'inference client disposed')));

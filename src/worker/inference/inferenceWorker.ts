@@ -9,7 +9,7 @@ import { createOrtWebEngine, destroyOrtWebGpuDevice } from '../../core/runtime/o
 import { createTfjsEngine } from '../../core/runtime/tfjsEngine.ts';
 import type { Tensor } from '../../core/runtime/tensor.ts';
 import { ortWasmPaths } from './ortWasmAssets.ts';
-import type { InitResult, RunModelResult, WorkerMessage, WorkerRequest } from './protocol.ts';
+import type { InitResult, RegisteredModel, RunModelResult, WorkerMessage, WorkerRequest } from './protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let host: ModelHost | null = null;
@@ -42,9 +42,11 @@ async function handle(req: WorkerRequest): Promise<{ result: unknown; transfer?:
         models: manifest.models.map((m) => ({
           id: m.id, name: m.name, task: m.task, modality: m.modality, format: m.format,
           bytes: m.files.reduce((a, f) => a + f.bytes, 0),
+          ...(m.variantOf ? { variantOf: m.variantOf } : {}),
         })),
         analyses: analyses.map((a) => ({ id: a.id, modality: a.modality, modelIds: a.modelIds })),
         backend: await host.backendInfo(),
+        engineChoices: host.engineChoices(),
       };
       return { result };
     }
@@ -72,6 +74,27 @@ async function handle(req: WorkerRequest): Promise<{ result: unknown; transfer?:
     }
     case 'simulateGpuLoss':
       return { result: await destroyOrtWebGpuDevice() };
+    case 'setModelEngine': {
+      const h = requireHost();
+      await h.setModelEngine(req.modelId, req.format);
+      return { result: h.engineChoices() };
+    }
+    case 'engineChoices':
+      return { result: requireHost().engineChoices() };
+    case 'registerModel': {
+      const h = requireHost();
+      const entry = await h.registerModel(req.entry, new Map(Object.entries(req.files)));
+      const s = await h.getSession(entry.id);
+      const summary: RegisteredModel = {
+        id: entry.id, name: entry.name, task: entry.task, modality: entry.modality, format: entry.format,
+        bytes: entry.files.reduce((a, f) => a + f.bytes, 0), backend: s.backend,
+        ...(entry.variantOf ? { variantOf: entry.variantOf } : {}),
+      };
+      return { result: summary };
+    }
+    case 'unregisterModel':
+      await requireHost().unregisterModel(req.modelId);
+      return { result: true };
   }
 }
 

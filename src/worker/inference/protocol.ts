@@ -13,7 +13,20 @@ export type WorkerRequest =
   | { id: number; type: 'backendInfo' }
   | { id: number; type: 'setBackend'; pref: BackendPref }
   /** Test hook: destroys the WebGPU device as a driver reset would. */
-  | { id: number; type: 'simulateGpuLoss' };
+  | { id: number; type: 'simulateGpuLoss' }
+  /** Run an original model id with another format's variant from now on. */
+  | { id: number; type: 'setModelEngine'; modelId: string; format: 'onnx' | 'tfjs' }
+  /** Bring-your-own model: a manifest entry + its files' bytes (by file name or entry path); memory only. */
+  | { id: number; type: 'registerModel'; entry: unknown; files: Record<string, Uint8Array> }
+  | { id: number; type: 'unregisterModel'; modelId: string }
+  | { id: number; type: 'engineChoices' };
+
+/** A model that has variants in other formats, and the format that runs when it is asked for. */
+export interface EngineChoice {
+  modelId: string;
+  formats: ('onnx' | 'tfjs')[];
+  chosen: 'onnx' | 'tfjs';
+}
 
 export interface ModelSummary {
   id: string;
@@ -22,12 +35,21 @@ export interface ModelSummary {
   modality: 'ct' | 'cxr';
   format: 'onnx' | 'tfjs';
   bytes: number;
+  /** Set on a conversion of another model (e.g. its TFJS variant). */
+  variantOf?: string;
 }
 
 export interface InitResult {
   models: ModelSummary[];
   analyses: { id: string; modality: 'ct' | 'cxr'; modelIds: readonly string[] }[];
   backend: BackendInfo;
+  /** Models selectable per engine (settings: "engine: ONNX Runtime / TensorFlow.js"). */
+  engineChoices?: EngineChoice[];
+}
+
+/** A bring-your-own model after validation and a first run (its backend). */
+export interface RegisteredModel extends ModelSummary {
+  backend: string;
 }
 
 export interface RunModelResult {
