@@ -124,6 +124,10 @@ export function startOffline(options: StartOfflineOptions = {}): OfflineControll
       reg.addEventListener('updatefound', () => {
         if (reg.installing) watchInstalling(reg.installing);
       });
+      // Browsers check sw.js on navigation; a tab left open all day also checks hourly.
+      setInterval(() => {
+        if (navigator.onLine) reg.update().catch(() => undefined);
+      }, 60 * 60 * 1000);
     })
     .catch((e: unknown) => patch({ status: 'error', detail: e instanceof Error ? e.message : String(e) }));
 
