@@ -6,8 +6,9 @@ import subprocess
 head = json.loads(subprocess.run(['git', 'show', 'HEAD:models/manifest.json'], capture_output=True, text=True,
                                  check=True).stdout)
 work = json.load(open('models/manifest.json'))
-mine = {m['id']: m for m in work['models'] if m['id'].startswith('cxr-')}
-out = [mine.pop(m['id'], m) if m['id'].startswith('cxr-') else m for m in head['models']]
+MINE = ('cxr-segmentation', 'cxr-classification', 'cxr-detector-yolo', 'cxr-detector-centernet')
+mine = {m['id']: m for m in work['models'] if m['id'] in MINE}
+out = [mine.pop(m['id'], m) for m in head['models']]
 out += list(mine.values())
 head['models'] = out
 text = json.dumps(head, indent=2) + '\n'
