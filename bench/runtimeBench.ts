@@ -13,6 +13,7 @@ import { chromiumArgs, chromiumPath } from '../playwright.config.ts';
 import { parseManifest, inputDims, type Manifest, type ModelEntry } from '../src/core/runtime/manifest.ts';
 import { createNodeAnalysisContext } from '../src/core/runtime/nodeContext.ts';
 import type { BackendPref } from '../src/core/runtime/engine.ts';
+import { engineComparison } from './engineComparison.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(repo, 'bench/tmp/dist');
@@ -107,16 +108,18 @@ async function benchNative(dir: string, m: ModelEntry): Promise<Row | null> {
   }
 }
 
+const variantOfMap = (m: Manifest) => new Map(m.models.filter((e) => e.variantOf).map((e) => [e.id, e.variantOf!]));
+
 const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
-function table(rows: Row[]): string {
+function table(rows: Row[], variantOf: ReadonlyMap<string, string> = new Map()): string {
   const native = new Map(rows.filter((r) => r.backend.startsWith('onnxruntime-node')).map((r) => [r.model, r.steadyMs]));
   const lines = [
     '| model | backend | device | load ms | first run ms | steady ms/image (median) | runs | browser / native |',
     '|---|---|---|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
-    const nat = native.get(r.model);
+    const nat = native.get(r.model) ?? native.get(variantOf.get(r.model) ?? ''); // a TFJS variant vs its ONNX original
     const ratio = r.backend.startsWith('onnxruntime-node') ? '1.0 (baseline)' : nat ? `${(r.steadyMs / nat).toFixed(1)}x` : 'n/a';
     lines.push(`| ${r.model} | ${r.backend} | ${r.detail} | ${fmt(r.loadMs)} | ${fmt(r.firstRunMs)} | ${fmt(r.steadyMs)} | ${r.runs} | ${ratio} |`);
   }
@@ -177,11 +180,13 @@ async function main(): Promise<void> {
     '  on a real GPU expect WebGPU to beat WASM for the larger models.',
     '- **browser / native** = steady browser latency ÷ steady onnxruntime-node latency for the same model, same thread count.',
     '',
-    table(rows),
+    table(rows, variantOfMap(manifest)),
+    '',
+    engineComparison(manifest, rows),
     '',
   ].join('\n');
   writeFileSync(path.join(repo, 'bench/results.md'), md);
-  console.log('\n' + table(rows) + '\n\nwrote bench/results.md');
+  console.log('\n' + table(rows, variantOfMap(manifest)) + '\n\n' + engineComparison(manifest, rows) + '\n\nwrote bench/results.md');
 }
 
 main().catch((e) => {
