@@ -25,6 +25,8 @@ const STEADY_BUDGET_MS = 20_000;
 
 interface Row {
   model: string;
+  /** Model whose native run is the baseline: itself, or the ONNX original of a TFJS variant. */
+  baseline: string;
   backend: string;
   detail: string;
   loadMs: number;
@@ -77,7 +79,7 @@ async function benchBrowser(page: Page, manifestUrl: string, m: ModelEntry, pref
     [key, m.id, m.input.name, inputDims(m.input), runs, STEADY_BUDGET_MS] as const,
   );
   const engineName = m.format === 'onnx' ? 'ORT-web' : 'TFJS';
-  return { model: m.id, backend: `${engineName} ${t.backend}`, detail: engine.description, loadMs: t.loadMs, firstRunMs: t.firstRunMs, steadyMs: t.steadyMs, runs: t.runs };
+  return { model: m.id, baseline: m.variantOf ?? m.id, backend: `${engineName} ${t.backend}`, detail: engine.description, loadMs: t.loadMs, firstRunMs: t.firstRunMs, steadyMs: t.steadyMs, runs: t.runs };
 }
 
 async function benchNative(dir: string, m: ModelEntry): Promise<Row | null> {
@@ -102,7 +104,7 @@ async function benchNative(dir: string, m: ModelEntry): Promise<Row | null> {
       times.push(performance.now() - a);
     }
     times.sort((a, b) => a - b);
-    return { model: m.id, backend: 'onnxruntime-node (native)', detail: `CPU, ${threads} thread${threads === 1 ? '' : 's'}`, loadMs: t1 - t0, firstRunMs: t2 - t1, steadyMs: times[Math.floor(times.length / 2)], runs: times.length };
+    return { model: m.id, baseline: m.id, backend: 'onnxruntime-node (native)', detail: `CPU, ${threads} thread${threads === 1 ? '' : 's'}`, loadMs: t1 - t0, firstRunMs: t2 - t1, steadyMs: times[Math.floor(times.length / 2)], runs: times.length };
   } finally {
     await ctx.release();
   }
@@ -163,7 +165,7 @@ async function main(): Promise<void> {
       await browser.close();
     }
   } finally {
-    if (server?.pid) process.kill(-server.pid);
+    try { if (server?.pid) process.kill(-server.pid); } catch { /* the preview server already exited */ }
     server = null;
   }
   const md = [
@@ -178,7 +180,8 @@ async function main(): Promise<void> {
     `  (at most ${RUNS.wasm} on WASM, ${RUNS.webgpu} on WebGPU, stopped after ${STEADY_BUDGET_MS / 1000} s), input copied in and outputs copied out of the worker.`,
     '- **WebGPU here is SwiftShader, a software adapter** (no GPU on this machine): it measures correctness plumbing, not GPU speed;',
     '  on a real GPU expect WebGPU to beat WASM for the larger models.',
-    '- **browser / native** = steady browser latency ÷ steady onnxruntime-node latency for the same model, same thread count.',
+    '- **browser / native** = steady browser latency ÷ steady onnxruntime-node latency for the same model, same thread count',
+    '  (for a TFJS variant: its ONNX original, `variantOf`).',
     '',
     table(rows, variantOfMap(manifest)),
     '',
