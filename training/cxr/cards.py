@@ -102,9 +102,9 @@ def card_for(mid: str) -> None:
         f1 = h['onnx_int8_shipped']['macro_f1']
         res += (f'\n\n**Aim macro-F1 >= 0.90: {"reached" if f1 >= 0.9 else "NOT reached"} ({f1:.3f}).**' +
                 ('' if f1 >= 0.9 else ' The from-scratch 128-px CNN, trained for 25 epochs on a saturated shared '
-                 'CPU, mostly confuses COVID-19 with other pneumonia (the class weights push towards the minority '
+                 'CPU, mostly confuses COVID-19 with other pneumonia (the class weights may push it towards the minority '
                  'classes). A linear head on the segmentation U-Net\'s features was also tried and did worse '
-                 '(hold-out macro-F1 0.739), so it was not shipped. Larger input, longer training or pre-training '
+                 '(hold-out macro-F1 0.739; a quick experiment, code not kept), so it was not shipped. Larger input, longer training or pre-training '
                  'are the obvious next steps.'))
     if mid == 'cxr-segmentation':
         res += """\n\nDice is computed at the 256-px source resolution (logits resized bilinear, threshold 0),
