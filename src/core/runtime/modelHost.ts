@@ -170,8 +170,10 @@ export class ModelHost implements AnalysisContext {
 
   async backendInfo(): Promise<BackendInfo> {
     const engines: BackendInfo['engines'] = [];
-    for (const [, engine] of Object.entries(this.opts.engines)) {
-      if (!engine) continue;
+    // Only engines some model needs: probing TFJS loads its 1.6 MB bundle and GPU contexts.
+    const formats = new Set(this.opts.manifest.models.map((m) => m.format));
+    for (const [format, engine] of Object.entries(this.opts.engines)) {
+      if (!engine || !formats.has(format as ModelEntry['format'])) continue;
       const backend = (await this.candidates(engine))[0];
       engines.push({ engine: engine.id, backend, description: await engine.describe(backend) });
     }
