@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encode } from 'fast-png';
-import { runCt } from '../../src/cli/analyzeCommand.ts';
+import { ctImageReport as runCt } from '../../src/core/analyses/imageReport.ts';
 import { CT_SEGMENTATION } from '../../src/core/analyses/ct/ctModelSpec.ts';
 import { gray8ForModel, lungRegionOf, modelInput } from '../../src/core/analyses/ct/ctSlicePreprocess.ts';
 import { decodeDicomFile } from '../../src/core/dicom/decodeDicom.ts';

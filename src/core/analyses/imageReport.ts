@@ -9,6 +9,7 @@ import type { Manifest } from '../runtime/manifest.ts';
 import type { AnalysisContext, ImageAnalysis, ImageMask } from './analysis.ts';
 import { ctInfectionAnalysis } from './ct/ctInfectionAnalysis.ts';
 import { ctLesionAnalysis } from './ct/ctLesionAnalysis.ts';
+import { isAxialSlice } from './ct/sliceOrientation.ts';
 import { cxrAnalysis } from './cxr/cxrAnalysis.ts';
 import { cxrRecord } from './cxr/cxrRecord.ts';
 
@@ -39,6 +40,7 @@ export const ctImageReport: ImageReportRunner = async (image, ctx) => {
     infectionPercent: infection.infectionPercent,
     lesionPercentOfLung: lesion.lesionPercentOfLung === null ? null : round(lesion.lesionPercentOfLung, 2),
   };
+  if (!isAxialSlice(image)) record.warning = 'not an axial slice: the CT models were trained on axial slices';
   if (lesion.lesionAreaMm2 !== undefined) record.lesionAreaMm2 = round(lesion.lesionAreaMm2, 1);
   if (lesion.lungAreaMm2 !== undefined) record.lungAreaMm2 = round(lesion.lungAreaMm2, 1);
   Object.assign(record, {
