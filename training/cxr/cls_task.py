@@ -10,7 +10,7 @@ import data
 import models
 
 NAME = 'cxr-classification'
-EPOCHS = 25
+EPOCHS = 35
 BATCH = 32
 
 
