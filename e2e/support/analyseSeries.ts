@@ -10,14 +10,15 @@ export interface AnalysisWalk {
 }
 
 /**
- * For each series (or the first `limit`): run its analysis if the button is enabled, wait for `done`,
- * then click every enabled export button and collect the downloads.
+ * For each series (or the first `limit` whose list entry matches `match`): run its analysis if the
+ * button is enabled, wait for `done`, then click every enabled export button and collect the downloads.
  */
-export async function analyseSeries(page: Page, limit = Infinity): Promise<AnalysisWalk> {
+export async function analyseSeries(page: Page, limit = Infinity, match?: RegExp): Promise<AnalysisWalk> {
   const walk: AnalysisWalk = { analysed: 0, skipped: [], downloads: [] };
   const items = page.getByTestId('series-item');
   const n = await items.count();
   for (let s = 0; s < n && walk.analysed < limit; s++) {
+    if (match && !match.test((await items.nth(s).textContent()) ?? '')) continue;
     await items.nth(s).click();
     const run = page.getByTestId('run-analysis');
     if ((await run.count()) === 0 || !(await run.isEnabled())) {
