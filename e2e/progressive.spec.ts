@@ -28,6 +28,7 @@ test('a 300-slice CT series is analysed progressively: overlays on finished slic
     await expect(bar).toHaveAttribute('aria-valuemax', '300');
     // Slice 1 finishes first: its overlay appears while the rest still runs.
     await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 120_000 }).toBeGreaterThanOrEqual(3);
+    await page.getByTestId('viewer').focus(); // the Analyse button took the focus
     await page.keyboard.press('ArrowDown');
     await waitForSlice(page, 1, 300);
     await page.keyboard.press('ArrowUp');
