@@ -2,6 +2,9 @@
  * The per-image numbers an analysis produces — the same objects `lunglens analyze --json`
  * prints (minus `file`), so the app's report and the CLI can be compared field by field.
  */
+import type { CxrRecord as CxrImageRecord } from '../analyses/cxr/cxrRecord.ts';
+import type { DetectionBox } from '../analyses/cxr/detectionBox.ts';
+
 export interface ModelRef {
   id: string;
   version?: string;
@@ -20,20 +23,10 @@ export interface CtRecord {
   models: ModelRef[];
 }
 
-export interface BoxRecord {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  score: number;
-}
+export type BoxRecord = DetectionBox;
 
-export interface CxrRecord {
-  classification: { label: string; probabilities: Record<string, number> };
-  detections: { A: BoxRecord[]; B: BoxRecord[]; ensemble: BoxRecord[] };
-  infectionPercentOfLung: number;
-  models?: ModelRef[];
-}
+/** What the CLI prints for a radiograph (cxrRecord.ts), plus the models that made it. */
+export type CxrRecord = CxrImageRecord & { models?: ModelRef[] };
 
 export type AnalysisKind = 'ct' | 'cxr';
 
