@@ -1,16 +1,10 @@
 import type { OverlayPainter } from '../stackViewer.ts';
+import type { DetectionBox } from '../../core/analyses/cxr/detectionBox.ts';
 import type { OverlayStyle } from './overlayStyle.ts';
 
-export interface ScoredBox {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  score: number;
-}
 
 /** Boxes with their scores, drawn in image pixels; line width stays ~2 screen px at any zoom. */
-export function boxPainter(boxes: readonly ScoredBox[], style: OverlayStyle, label: string): OverlayPainter {
+export function boxPainter(boxes: readonly DetectionBox[], style: OverlayStyle, label: string): OverlayPainter {
   return (ctx) => {
     const scale = ctx.getTransform().a || 1;
     ctx.lineWidth = 2 / scale;
