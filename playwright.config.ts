@@ -26,6 +26,9 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${port}`,
     launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
     acceptDownloads: true,
+    // Each test gets a fresh context; a service worker would precache ~35 MB per test. The offline,
+    // privacy and CSP specs turn it back on.
+    serviceWorkers: 'block',
   },
   webServer: {
     command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,

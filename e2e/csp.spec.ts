@@ -9,6 +9,9 @@ import { openFiles } from './support/app.ts';
 import { viewAllSeries } from './support/viewAllSeries.ts';
 import { dicomSamples, repoRoot } from './support/paths.ts';
 
+// These specs are about the service worker: let it run (the config blocks it elsewhere).
+test.use({ serviceWorkers: 'allow' });
+
 const distIndex = path.join(repoRoot, 'dist/index.html');
 
 /** Records every securitypolicyviolation in the page (installed before any page script runs). */

@@ -13,6 +13,9 @@ import { analyseSeries } from './support/analyseSeries.ts';
 import { dicomSamples, repoRoot } from './support/paths.ts';
 import { MODEL_CACHE } from '../src/core/runtime/modelFiles.ts';
 
+// These specs are about the service worker: let it run (the config blocks it elsewhere).
+test.use({ serviceWorkers: 'allow' });
+
 // LUNGLENS_DIST: test a copied bundle (e.g. the folder that went onto a USB stick) instead of ./dist.
 const dist = process.env.LUNGLENS_DIST ?? path.join(repoRoot, 'dist');
 

@@ -10,6 +10,9 @@ import { viewAllSeries } from './support/viewAllSeries.ts';
 import { analyseSeries } from './support/analyseSeries.ts';
 import { dicomSamples } from './support/paths.ts';
 
+// These specs are about the service worker: let it run (the config blocks it elsewhere).
+test.use({ serviceWorkers: 'allow' });
+
 const files = [
   'covid19-ny-sbu-ct/A002304_axial_19001231-076.dcm',
   'covid19-ny-sbu-ct/A002304_axial_19010112-135.dcm',
