@@ -41,6 +41,7 @@ export const ctImageReport: ImageReportRunner = async (image, ctx) => {
     lesionPercentOfLung: lesion.lesionPercentOfLung === null ? null : round(lesion.lesionPercentOfLung, 2),
   };
   if (!isAxialSlice(image)) record.warning = 'not an axial slice: the CT models were trained on axial slices';
+  else if (!lesion.lungFound) record.warning = 'no lung found: the whole image was analysed, the numbers are not meaningful';
   if (lesion.lesionAreaMm2 !== undefined) record.lesionAreaMm2 = round(lesion.lesionAreaMm2, 1);
   if (lesion.lungAreaMm2 !== undefined) record.lungAreaMm2 = round(lesion.lungAreaMm2, 1);
   Object.assign(record, {
