@@ -174,12 +174,17 @@ AdamW lr 2e-3, 1-epoch warm-up + cosine, batch 32, epochs per held-out fold {EPO
 first; the others were cut when the shared 2-core machine reached load ~10), light augmentation (h-flip, rotation +-12 deg,
 scale +-10 %, shift +-6 %, brightness/contrast +-10 %). Last epoch shipped (the held-out fold only logged).
 Output = round(mean(linear, expectation)), clipped to 0..100 -- fixed before training. Seeds fixed;
-CPU (torch 1.13, 1 thread), ~50 s/epoch. Reduced resolution (128 instead of the seed's 512) and a tiny
+CPU (torch 1.13, 1 thread), 50-250 s/epoch depending on the shared machine's load. Reduced resolution (128 instead of the seed's 512) and a tiny
 backbone instead of ResNeSt-50 are the budget's price (2 shared CPU cores, <= 3 MB per model)."""),
         ('Held-out metrics per fold (PyTorch fp32, rounded outputs)',
          md_table(['held-out fold', 'epochs', 'slices', 'MAE', 'RMSE', 'Pearson', 'MAE linear head only', 'MAE expectation only'],
                   rows) + f"\n\nMean MAE {np.mean(maes):.2f} +- {np.std(maes):.2f} (sd over folds). Seed 000 reports 4.1-4.7 "
-                  "with ResNeSt-50 ensembles at 512 px on the challenge split (not directly comparable)."),
+                  "with ResNeSt-50 ensembles at 512 px on the challenge split (not directly comparable). "
+                  "The spread between folds is as large as the effect of training length, so one fold says "
+                  "little. On every fold the linear head alone is a little better than the mean of both heads; "
+                  "the shipped decode was fixed before training and is kept (changing it after looking at the "
+                  "held-out folds would overfit them). The seed's KL-divergence target (0.05/0.15/0.6/0.15/0.05) "
+                  "is implemented (`train.py --kl`) but was **not run**: no CPU time was left."),
         ('Shipped model: export checks', md_table(
             ['variant', 'MAE', 'RMSE', 'Pearson'],
             [[k, v['mae'], v['rmse'], v['pearson']] for k, v in shipped['metrics_held_out'].items()]) +
@@ -207,6 +212,11 @@ LICENSE is Apache-2.0 with no separate data licence: confirm with the authors be
 redistribution of these weights. Weights are provided for research only."""),
     ]
     wc(os.path.join(OUT_DIR, 'CARD.md'), 'ct-infection-regression', sections)
+
+
+def rewrite_card() -> None:
+    cv = json.load(open(os.path.join(RESULTS, 'cv_metrics.json')))['folds']
+    write_card(cv, json.load(open(os.path.join(RESULTS, 'shipped.json'))))
 
 
 def eval_shipped() -> None:

@@ -172,8 +172,13 @@ def main() -> None:
     ap.add_argument('--train-only', action='store_true')
     ap.add_argument('--eval-only', action='store_true')
     ap.add_argument('--no-resume', action='store_true')
+    ap.add_argument('--card-only', action='store_true', help='rewrite CARD.md from results/*.json')
     a = ap.parse_args()
     torch.set_num_threads(1)
+    if a.card_only:
+        from export_model import rewrite_card
+        rewrite_card()
+        return
     if a.eval_only:
         from export_model import eval_shipped
         eval_shipped()
