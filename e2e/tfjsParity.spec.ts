@@ -13,7 +13,7 @@ import { checkPasses, decodedChecks, maxAbsDiff, parityInputs, showCheck } from 
 // Tolerances:
 // - ORT vs TFJS (either backend): decoded quantities within DECODED_TOLERANCE (tools/onnx2tfjs/
 //   parityInputs.ts: CT % 1.5 points, probabilities 0.03, sigmoid maps 0.1 with >= 99.5 % identical mask
-//   pixels) - the uint8 re-quantization of the weights, measured in Node <= 0.42 points / 0.075 / >= 99.7 %.
+//   pixels) - the uint8 re-quantization of the weights, measured in Node <= 0.75 points / 0.075 / >= 99.7 %.
 // - TFJS webgpu vs TFJS cpu on the same graph: raw outputs within 1e-3 x max(1, max|output|); both float32,
 //   only the accumulation order differs (a wrong kernel, layout or padding gives >= 1e-2).
 const GPU_VS_CPU = 1e-3;
