@@ -141,8 +141,8 @@ components of the coarse infection masks, >= 16 px), not radiologist boxes: ofte
         pngs = sorted(f for f in os.listdir(imgs) if f.endswith('.input.png'))
         rows = [[f.replace('.input.png', ''), f'![input]({rel}/{f})',
                  f'![result]({rel}/{f.replace(".input.png", ".result.png")})'] for f in pngs]
-        pre += '\n\nThe TS preprocessing (`training/cxr/renderCardImages.ts`) on the three real DICOM radiographs in ' \
-               '`../shared/data/dicom-samples/cr-dx-chest/`: the 8-bit 128x128 model input, and the shipped models\' ' \
+        pre += '\n\nThe TS preprocessing (`training/cxr/renderCardImages.ts`) on the real DICOM radiographs in ' \
+               '`../shared/data/dicom-samples/cr-dx-chest/` (only two are staged there: the NEMA RG1 J2K CR that MANIFEST.md lists is absent): the 8-bit 128x128 model input, and the shipped models\' ' \
                'outputs on it (lung blue, infection red, ensemble boxes >= 0.3 yellow). These files have no ground ' \
                'truth: they show the preprocessing, not accuracy.\n\n' + md_table(['file', 'model input', 'outputs'], rows)
         notes = os.path.join(imgs, 'results.md')

@@ -1,6 +1,6 @@
 /**
- * Card images: the CXR preprocessing and the four models on the three real DICOM radiographs in
- * ../shared/data/dicom-samples/cr-dx-chest/ (MONOCHROME1 CR 10-bit, MONOCHROME1 CR J2K, DX 1024^2).
+ * Card images: the CXR preprocessing and the four models on the real DICOM radiographs (two staged) in
+ * ../shared/data/dicom-samples/cr-dx-chest/ (MONOCHROME1 CR 10-bit 440^2, DX 1024^2; the NEMA RG1 J2K CR is not staged).
  * For each file writes models/cxr-classification/card-images/<name>.input.png (the 8-bit 128x128 model
  * input, as the TS path makes it) and <name>.result.png (128x128: lung mask blue, infection red,
  * ensemble boxes >= 0.3 yellow) and results.md (the analysis per file, without masks).
