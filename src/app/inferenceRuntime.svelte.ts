@@ -5,6 +5,10 @@ import { createInferenceClient, type InferenceClient } from '../worker/inference
 import type { InitResult } from '../worker/inference/protocol.ts';
 
 const MANIFEST_URL = 'models/manifest.json';
+/** Per-model engine choices (model id → 'onnx' | 'tfjs'), kept on this device between visits. */
+const ENGINE_CHOICES_KEY = 'lunglens.engineChoices';
+
+type EngineFormat = 'onnx' | 'tfjs';
 
 /**
  * The app's one inference worker: started once, shows which backend runs (badge), the
@@ -44,6 +48,13 @@ export class InferenceRuntime {
     return this.backend.engines.map((e) => e.description).join(' · ') || 'No engine';
   }
 
+  /** Remembers a user's engine choice so the next visit starts with it. */
+  rememberEngine(modelId: string, format: EngineFormat): void {
+    const saved = readEngineChoices();
+    saved[modelId] = format;
+    localStorage.setItem(ENGINE_CHOICES_KEY, JSON.stringify(saved));
+  }
+
   dismissNotice(n: RuntimeNotice): void {
     this.notices = this.notices.filter((x) => x !== n);
   }
@@ -55,6 +66,7 @@ export class InferenceRuntime {
     try {
       this.init = await client.init(MANIFEST_URL, pref);
       this.backend = this.init.backend;
+      await restoreEngineChoices(client);
       this.error = null;
       this.client = client;
       return client;
@@ -69,4 +81,21 @@ export class InferenceRuntime {
 
 export function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+function readEngineChoices(): Record<string, EngineFormat> {
+  try {
+    const v = JSON.parse(localStorage.getItem(ENGINE_CHOICES_KEY) ?? '{}') as unknown;
+    return v && typeof v === 'object' ? (v as Record<string, EngineFormat>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A saved choice whose model is gone (or not convertible any more) is skipped, not fatal. */
+async function restoreEngineChoices(client: InferenceClient): Promise<void> {
+  for (const [modelId, format] of Object.entries(readEngineChoices())) {
+    if (format !== 'tfjs') continue; // ONNX is the default
+    await client.setModelEngine(modelId, format).catch(() => undefined);
+  }
 }
