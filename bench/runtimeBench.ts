@@ -135,11 +135,30 @@ async function main(): Promise<void> {
     console.log('bench: building into bench/tmp/dist ...');
     await sh('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error']);
   }
-  let server: ChildProcess | null = spawn('npx', ['vite', 'preview', '--outDir', outDir, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: repo, stdio: 'ignore', detached: true });
+  // With --no-build the served copy may predate the repo's manifest: bench only what the browser can load.
+  const served = path.join(outDir, url.slice(1));
+  const servedIds = new Set(existsSync(served) ? (JSON.parse(readFileSync(served, 'utf8')) as Manifest).models.map((m) => m.id) : []);
+  const stale = manifest.models.filter((m) => !servedIds.has(m.id)).map((m) => m.id);
+  if (stale.length) console.log(`bench: not in the built copy, skipped (run without --no-build): ${stale.join(', ')}`);
+  manifest.models = manifest.models.filter((m) => servedIds.has(m.id));
+  let server: ChildProcess | null = null;
+  const startServer = async () => {
+    server = spawn('npx', ['vite', 'preview', '--outDir', outDir, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: repo, stdio: 'ignore', detached: true });
+    await waitForServer(`${base}/e2e/fixtures/runtime/runtime-test.html`);
+  };
+  // The machine is shared: if the preview server went away mid-bench, start it again.
+  const ensureServer = async () => {
+    try {
+      if ((await fetch(`${base}/e2e/fixtures/runtime/runtime-test.html`)).ok) return;
+    } catch { /* down */ }
+    console.log('  (preview server gone: restarting)');
+    if (server?.pid) try { process.kill(-server.pid); } catch { /* already gone */ }
+    await startServer();
+  };
   const rows: Row[] = [];
   let chromiumVersion = '';
   try {
-    await waitForServer(`${base}/e2e/fixtures/runtime/runtime-test.html`);
+    await startServer();
     const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
     chromiumVersion = browser.version();
     try {
@@ -147,9 +166,10 @@ async function main(): Promise<void> {
         for (const pref of browserPrefs(m)) {
           // a fresh page per (model, backend): its own worker, cold session, Cache API warm after the first
           const page = await browser.newPage();
-          await page.goto(`${base}/e2e/fixtures/runtime/runtime-test.html`);
-          await page.waitForFunction(() => 'runtimeTest' in window);
           try {
+            await ensureServer();
+            await page.goto(`${base}/e2e/fixtures/runtime/runtime-test.html`);
+            await page.waitForFunction(() => 'runtimeTest' in window);
             const row = await benchBrowser(page, url, m, pref);
             if (row) { rows.push(row); console.log(`  ${row.model} · ${row.backend}: steady ${fmt(row.steadyMs)} ms`); }
           } catch (e) {
@@ -165,8 +185,8 @@ async function main(): Promise<void> {
       await browser.close();
     }
   } finally {
-    try { if (server?.pid) process.kill(-server.pid); } catch { /* the preview server already exited */ }
-    server = null;
+    const pid = (server as ChildProcess | null)?.pid;
+    if (pid) try { process.kill(-pid); } catch { /* already gone */ }
   }
   const md = [
     '# Runtime benchmark',
