@@ -10,12 +10,12 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encode as encodePng, decode as decodePng } from 'fast-png';
-import jpeg from 'jpeg-js';
+import { encode as encodePng } from 'fast-png';
 import type { AnalysisContext, ImageMask } from '../core/analyses/analysis.ts';
 import { analysisKindOf } from '../core/analyses/analysisKind.ts';
 import { IMAGE_REPORTS, type ImageReportRunner } from '../core/analyses/imageReport.ts';
 import { decodeDicomFile } from '../core/dicom/decodeDicom.ts';
+import { decodeRasterImage, rasterKindOf } from '../core/ingest/rasterImage.ts';
 import type { MedicalImage } from '../core/image/medicalImage.ts';
 import { createNodeAnalysisContext } from '../core/runtime/nodeContext.ts';
 
@@ -62,40 +62,11 @@ export function parseAnalyzeArgs(argv: string[]): Args {
   return a;
 }
 
-/** PNG / JPEG file -> 8-bit MedicalImage (grey, or RGB interleaved) with no modality. */
-export function rasterFileToImage(bytes: Uint8Array, source: string): MedicalImage {
-  const isPng = bytes[0] === 0x89 && bytes[1] === 0x50;
-  const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
-  let width: number, height: number, channels: number, data: ArrayLike<number>;
-  if (isPng) {
-    const png = decodePng(bytes);
-    if (png.palette) throw new Error('palette PNG is not supported as an image input');
-    if (png.depth !== 8) throw new Error(`PNG bit depth ${png.depth} is not supported (8-bit only)`);
-    ({ width, height, channels } = png);
-    data = png.data;
-  } else if (isJpeg) {
-    const jpg = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false });
-    ({ width, height } = jpg);
-    channels = 3;
-    data = jpg.data;
-  } else throw new Error('not a DICOM, PNG or JPEG file');
-  // drop alpha; grey+alpha -> grey
-  const spp: 1 | 3 = channels >= 3 ? 3 : 1;
-  const pixels = new Uint8Array(width * height * spp);
-  for (let i = 0; i < width * height; i++) for (let k = 0; k < spp; k++) pixels[i * spp + k] = data[i * channels + k];
-  return {
-    source, kind: isPng ? 'png' : 'jpeg', modality: '', rows: height, columns: width, frameIndex: 0, numberOfFrames: 1,
-    samplesPerPixel: spp, pixels, minValue: 0, maxValue: 255, photometric: spp === 3 ? 'RGB' : 'MONOCHROME2',
-    invert: false, windows: [{ center: 127.5, width: 256 }], voiLutFunction: 'LINEAR', bitsAllocated: 8, bitsStored: 8,
-    pixelRepresentation: 0,
-  };
-}
-
+/** Every image of a file: each frame of a DICOM object, or the one picture of a PNG/JPEG (same decoders as the app). */
 export async function loadImages(file: string): Promise<MedicalImage[]> {
   const bytes = new Uint8Array(await readFile(file));
-  const isDicom = bytes.length > 132 && String.fromCharCode(...bytes.subarray(128, 132)) === 'DICM';
-  if (isDicom) return decodeDicomFile(bytes, path.basename(file));
-  return [rasterFileToImage(bytes, path.basename(file))];
+  const name = path.basename(file);
+  return rasterKindOf(bytes) ? [decodeRasterImage(bytes, name)] : decodeDicomFile(bytes, name);
 }
 
 export function modalityOf(image: MedicalImage, override?: AnalyzeModality): AnalyzeModality {

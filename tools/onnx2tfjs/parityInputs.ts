@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { rasterFileToImage } from '../../src/cli/analyzeCommand.ts';
+import { decodeRasterImage } from '../../src/core/ingest/rasterImage.ts';
 import { CT_REGRESSION, CT_SEGMENTATION } from '../../src/core/analyses/ct/ctModelSpec.ts';
 import { modelInput } from '../../src/core/analyses/ct/ctSlicePreprocess.ts';
 import { cxrGray8, prepareCxrInput } from '../../src/core/analyses/cxr/cxrPreprocess.ts';
@@ -41,7 +41,7 @@ export const DECODED_TOLERANCE = {
 } as const;
 
 export function parityInputs(entry: ModelEntry, dataRoot: string, n = 4): { label: string; tensor: Tensor }[] {
-  const load = (file: string) => rasterFileToImage(new Uint8Array(readFileSync(file)), path.basename(file));
+  const load = (file: string) => decodeRasterImage(new Uint8Array(readFileSync(file)), path.basename(file));
   if (entry.modality === 'ct') {
     const dir = path.join(dataRoot, 'per-covid-19');
     const spec = entry.task === 'ct-infection-regression' ? CT_REGRESSION : CT_SEGMENTATION;

@@ -18,7 +18,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeFiles, rasterFileToImage } from '../../../cli/analyzeCommand.ts';
+import { analyzeFiles } from '../../../cli/analyzeCommand.ts';
+import { decodeRasterImage } from '../../ingest/rasterImage.ts';
 import { createNodeAnalysisContext, type NodeAnalysisContext } from '../../runtime/nodeContext.ts';
 import { ctInfectionAnalysis } from './ctInfectionAnalysis.ts';
 import { CT_REGRESSION, CT_SEGMENTATION } from './ctModelSpec.ts';
@@ -39,7 +40,7 @@ const readF32 = (file: string) => {
   const b = readFileSync(path.join(FIX, file));
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 };
-const loadImage = (file: string) => rasterFileToImage(new Uint8Array(readFileSync(file)), path.basename(file));
+const loadImage = (file: string) => decodeRasterImage(new Uint8Array(readFileSync(file)), path.basename(file));
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): { max: number; mean: number } {
   expect(a.length).toBe(b.length);
