@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fs from 'node:fs';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { openFiles } from './support/app.ts';
+import { collectPageErrors, openFiles } from './support/app.ts';
 import { viewAllSeries } from './support/viewAllSeries.ts';
 import { analyseSeries } from './support/analyseSeries.ts';
 import { dicomSamples, repoRoot } from './support/paths.ts';
@@ -80,7 +80,7 @@ test('visit once, then with the server stopped and the network off: reload, open
   const { startServer } = await loadServe();
   const { server, url } = await startServer({ port: 0, host: '127.0.0.1', root: dist });
   const page = await newPage(browser);
-  const errors = collectErrors(page);
+  const errors = collectPageErrors(page);
   try {
     await page.goto(url);
     await waitOfflineReady(page);
@@ -154,15 +154,6 @@ test('a new version waits for the user: "Reload" activates it, unchanged files a
   }
 });
 
-/** Page errors and console errors, except the browser's own favicon probe (the app ships no favicon yet). */
-function collectErrors(page: import('@playwright/test').Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) errors.push(`console.error: ${m.text()} (${m.location().url})`);
-  });
-  return errors;
-}
 
 test('on a host that sends no isolation headers, the service worker adds them (cross-origin isolated after one reload)', async ({ browser }) => {
   test.skip(!fs.existsSync(path.join(dist, 'sw.js')), 'run `npx vite build` first');

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Request } from '@playwright/test';
-import { openFiles } from './support/app.ts';
+import { collectPageErrors, openFiles } from './support/app.ts';
 import { viewAllSeries } from './support/viewAllSeries.ts';
 import { analyseSeries } from './support/analyseSeries.ts';
 import { dicomSamples } from './support/paths.ts';
@@ -55,7 +55,7 @@ interface Recorded {
 test('every request stays on this origin, is a GET/HEAD and carries no file name or pixel data', async ({ page, context, baseURL }) => {
   test.setTimeout(600_000); // every analysis on every series, on a shared 2-core machine
   const origin = new URL(baseURL!).origin;
-  const errors = collectErrors(page);
+  const errors = collectPageErrors(page);
   const recorded: Recorded[] = [];
   const offOrigin: string[] = [];
 
@@ -125,12 +125,3 @@ function isSameOrigin(url: string, origin: string): boolean {
   }
 }
 
-/** Page errors and console errors, except the browser's own favicon probe (the app ships no favicon yet). */
-function collectErrors(page: import('@playwright/test').Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) errors.push(`console.error: ${m.text()} (${m.location().url})`);
-  });
-  return errors;
-}
