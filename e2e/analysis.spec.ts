@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { canvasStats, collectPageErrors, openFiles, snapshot, waitForSlice } from './support/app.ts';
+import { afterRepaint, canvasStats, collectPageErrors, openFiles, snapshot, waitForSlice } from './support/app.ts';
 import { cliAnalyze } from './support/cli.ts';
 import { dicomSamples, repoRoot } from './support/paths.ts';
 
@@ -35,9 +35,9 @@ async function analyseLastSeries(page: Page, timeoutMs: number): Promise<Record<
 
 /** Mean |Δ| of the canvas with overlays on vs off, inside and outside an image-pixel rectangle. */
 async function overlayDiff(page: Page, cols: number, rows: number, box: { x: number; y: number; w: number; h: number }) {
-  await page.getByTestId('overlay-toggle').setChecked(false);
+  await afterRepaint(page, () => page.getByTestId('overlay-toggle').setChecked(false));
   await snapshot(page, 'off');
-  await page.getByTestId('overlay-toggle').setChecked(true);
+  await afterRepaint(page, () => page.getByTestId('overlay-toggle').setChecked(true));
   await snapshot(page, 'on');
   return page.evaluate(([c, r, b]) => {
     const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewer"] canvas')!;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { canvasStats, collectPageErrors, openFiles, snapshot, snapshotDiff, waitForSlice } from './support/app.ts';
+import { afterRepaint, canvasStats, collectPageErrors, openFiles, snapshot, snapshotDiff, waitForSlice } from './support/app.ts';
 import { imageSamples } from './support/dicomSamples.ts';
 import { dicomSamples } from './support/paths.ts';
 
@@ -94,7 +94,7 @@ test('window presets and slice scrolling change the pixels on screen', async ({ 
   await expect(readout).not.toContainText('W 400 / L 40');
 
   await snapshot(page, 'dragged');
-  await page.getByTestId('invert').click();
+  await afterRepaint(page, () => page.getByTestId('invert').click());
   await snapshot(page, 'inverted');
   expect(await snapshotDiff(page, 'dragged', 'inverted')).toBeGreaterThan(20);
   expect(errors).toEqual([]);

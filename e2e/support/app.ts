@@ -21,6 +21,14 @@ export async function waitForSlice(page: Page, index: number, count: number): Pr
   await expect(page.getByTestId('viewer')).toHaveAttribute('data-shown-slice', String(index));
 }
 
+/** Runs `action` and waits until the viewer has repainted after it (renders are asynchronous). */
+export async function afterRepaint(page: Page, action: () => Promise<unknown>): Promise<void> {
+  const viewer = page.getByTestId('viewer');
+  const before = Number(await viewer.getAttribute('data-render-count'));
+  await action();
+  await expect.poll(async () => Number(await viewer.getAttribute('data-render-count'))).toBeGreaterThan(before);
+}
+
 export interface CanvasStats {
   mean: number;
   std: number;
