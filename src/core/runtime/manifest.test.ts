@@ -91,6 +91,6 @@ describe('model files', () => {
     const missing = fetchModelFile('http://localhost/models/', f, { cacheName: null, fetchImpl: serve(null, 404) });
     await expect(missing).rejects.toThrow(ModelFileMissingError);
     await expect(fetchModelFile('http://localhost/models/', f, { cacheName: null, fetchImpl: serve(null, 404) }))
-      .rejects.toThrow('Model file missing: toy/model.onnx (HTTP 404 for http://x/models/toy/model.onnx)');
+      .rejects.toThrow('Model file missing: toy/model.onnx (HTTP 404 for http://localhost/models/toy/model.onnx)');
   });
 });
