@@ -2,12 +2,13 @@
 // onnxruntime-node (1 thread) -> decode, NMS, WBF, masks at input size. Three input sizes: a 256-px hold-out
 // PNG, the 440-px MONOCHROME1 CR and the 1024-px DX DICOM. Writes bench/cxr-results.md.
 //   npx tsx bench/cxrAnalysisBench.ts
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadImages } from '../src/cli/analyzeCommand.ts';
-import { cxrAnalysis } from '../src/core/analyses/cxr/cxrAnalysis.ts';
+import { cxrAnalysis } from '../src/core/analyses/cxr/index.ts';
+import type { MedicalImage } from '../src/core/image/medicalImage.ts';
+import { loadImages } from '../src/core/ingest/loadImages.ts';
 import { createNodeAnalysisContext } from '../src/core/runtime/nodeContext.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,7 +24,12 @@ const ctx = await createNodeAnalysisContext(path.join(repo, 'models'), { threads
 const rows = ['| input | size | decode ms | analysis ms (median / p90, ' + RUNS + ' runs after 1 warm-up) |', '|---|---|---|---|'];
 for (const rel of inputs) {
   const t0 = performance.now();
-  const [image] = await loadImages(path.join(data, rel));
+  let image: MedicalImage | undefined;
+  for await (const first of loadImages(new Uint8Array(readFileSync(path.join(data, rel))), path.basename(rel))) {
+    image = first;
+    break;
+  }
+  if (!image) throw new Error(`${rel}: no image`);
   const decodeMs = performance.now() - t0;
   await cxrAnalysis.analyze(image, ctx); // warm-up: session creation
   const times: number[] = [];

@@ -125,7 +125,15 @@ for (const backend of backends) {
         const d = await overlayDiff(page, cols, cols, { x: 0, y: 0, w: cols, h: cols });
         expect(d.inside).toBeGreaterThan(0.5);
         expect(d.outside).toBeLessThan(0.05);
-        for (const det of ['A', 'B', 'ensemble']) await page.getByTestId('detector-select').selectOption(det);
+        // Each detector and the score threshold change what is listed: the count follows the app's own record.
+        const boxes = app.detections as Record<string, { score: number }[]>;
+        const count = page.getByTestId('opacity-count');
+        for (const det of ['A', 'B', 'ensemble']) {
+          await page.getByTestId('detector-select').selectOption(det);
+          await expect(count).toContainText(new RegExp(`^${boxes[det].filter((b) => b.score >= 0.3).length} opacit`));
+        }
+        await page.getByTestId('score-threshold').fill('0.95');
+        await expect(count).toContainText(new RegExp(`^${boxes.ensemble.filter((b) => b.score >= 0.95).length} opacit`));
       }
       expect(errors).toEqual([]);
     });

@@ -11,7 +11,7 @@ import { collectPageErrors, openFiles } from './support/app.ts';
 import { viewAllSeries } from './support/viewAllSeries.ts';
 import { analyseSeries } from './support/analyseSeries.ts';
 import { dicomSamples, repoRoot } from './support/paths.ts';
-import { MODEL_CACHE } from '../src/core/runtime/modelFiles.ts';
+import { RUNTIME_MODELS_CACHE } from '../src/core/runtime/modelCache.ts';
 
 // These specs are about the service worker: let it run (the config blocks it elsewhere).
 test.use({ serviceWorkers: 'allow' });
@@ -191,16 +191,16 @@ test('settings show the storage used; "Clear cached models" removes the model ca
   try {
     await page.goto(url);
     await waitOfflineReady(page);
-    // A stand-in for the runtime's verified-model cache (src/core/runtime/modelFiles.ts MODEL_CACHE).
+    // A model the runtime downloaded itself (src/core/runtime/modelCache.ts).
     await page.evaluate(async (name) => {
-      await (await caches.open(name)).put('/models/x.onnx?sha256=0', new Response('x'));
-    }, MODEL_CACHE);
+      await (await caches.open(name)).put('/models/x.onnx', new Response('x'));
+    }, RUNTIME_MODELS_CACHE);
     await page.getByTestId('settings-button').click();
     await expect(page.getByTestId('storage-usage')).toContainText(/Using \d/);
     await page.getByTestId('clear-models').click();
     await expect(page.getByTestId('storage-settings')).toContainText('Removed cached models');
     const names = await page.evaluate(() => caches.keys());
-    expect(names.filter((n) => n.startsWith('lunglens-sw-models-') || n === MODEL_CACHE)).toEqual([]);
+    expect(names.filter((n) => n.startsWith('lunglens-sw-models-'))).toEqual([]);
     expect(names.some((n) => n.startsWith('lunglens-sw-shell-')), 'the app itself stays available offline').toBe(true);
   } finally {
     await stop(server);

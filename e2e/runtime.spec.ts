@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tinyModelInput } from './support/tinyModelInput.ts';
 
 // The same tiny models (tools/testModels/make_test_models.py), the same input, inside the inference
 // worker, on WebGPU (SwiftShader software adapter) and on WASM. Tolerance: max |WebGPU - WASM| and
@@ -16,7 +17,7 @@ const ref = JSON.parse(readFileSync(path.join(fixtures, 'reference.json'), 'utf8
   dims: number[];
   [model: string]: unknown;
 };
-const input = ref.input8.map((p) => (p / 255 - 0.5) / 0.25); // manifest intensity of the tiny models
+const input = tinyModelInput(fixtures, ref.input8);
 
 function maxDiff(a: number[], b: number[]): number {
   expect(a.length).toBe(b.length);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseManifest, type ModelEntry } from '../src/core/runtime/manifest.ts';
 import { onnxToTfjs } from '../tools/onnx2tfjs/onnxToTfjs.ts';
+import { tinyModelInput } from './support/tinyModelInput.ts';
 import { checkPasses, decodedChecks, maxAbsDiff, parityInputs, showCheck } from '../tools/onnx2tfjs/parityInputs.ts';
 
 // TFJS variants converted by tools/onnx2tfjs vs their ONNX originals, inside the inference worker:
@@ -119,7 +120,7 @@ test('bring-your-own TFJS model: validated in the worker, then runs by id on Web
 
   const ok = await page.evaluate(([e, f]) => window.runtimeTest.registerModel('byom', e, f as Record<string, string>), [entry, b64] as const);
   expect(ok).toMatchObject({ ok: true, model: { id: 'my-tiny-tfjs', format: 'tfjs', backend: 'webgpu', variantOf: 'tiny-fp32' } });
-  const input = ref.input8.map((p) => (p / 255 - 0.5) / 0.25);
+  const input = tinyModelInput(fixtures, ref.input8);
   const out = await page.evaluate((d) => window.runtimeTest.run('byom', 'my-tiny-tfjs', 'image', d, [1, 1, 32, 32]), input);
   expect(out.backend).toBe('webgpu');
   // fp32 conversion of the torch-made test model: within 1e-4 of torch, as ORT is in runtime.spec.ts

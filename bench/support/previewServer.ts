@@ -12,7 +12,7 @@ export function sh(cmd: string, args: string[]): Promise<void> {
   });
 }
 
-export async function waitForServer(url: string, ms = 60_000): Promise<void> {
+async function waitForServer(url: string, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     try {

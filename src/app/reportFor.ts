@@ -1,25 +1,15 @@
-import type { AnalysisReport } from '../core/report/analysisReport.ts';
-import { buildReport } from '../core/report/analysisReport.ts';
-import type { CtRecord, SliceRecord } from '../core/report/analysisRecords.ts';
-import { summarizeCtSeries } from '../core/report/ctSeriesSummary.ts';
-import { sliceSpacingMm } from '../core/report/sliceSpacing.ts';
+import { buildReport, type AnalysisReport } from '../core/report/analysisReport.ts';
 import type { SeriesAnalysis } from './seriesAnalysis.svelte.ts';
 
-export const APP_VERSION = '0.1.0';
+const APP_VERSION = '0.1.0';
 
-/** CT series numbers: slice spacing scaled by the sampling stride (each result stands for `stride` slices). */
-export function ctSummaryOf(run: SeriesAnalysis) {
-  const spacing = sliceSpacingMm(run.series.slices.map((s) => s.header));
-  const records = run.records() as SliceRecord<CtRecord>[];
-  return summarizeCtSeries(records, spacing === null ? null : spacing * run.stride);
-}
-
-export function reportFor(run: SeriesAnalysis, backend: string): AnalysisReport {
+/** The JSON report of a run: any module, its records and its series summary. */
+export function reportFor(run: SeriesAnalysis, backend: string, summary: unknown = run.summary()): AnalysisReport {
   const s = run.series;
   return buildReport({
     appVersion: APP_VERSION,
     backend,
-    analysis: run.kind,
+    analysis: run.module.id,
     series: {
       studyInstanceUID: s.studyInstanceUID || undefined,
       seriesInstanceUID: s.seriesInstanceUID || undefined,
@@ -28,7 +18,7 @@ export function reportFor(run: SeriesAnalysis, backend: string): AnalysisReport 
       sliceCount: s.slices.length,
     },
     slices: run.records(),
-    summary: run.kind === 'ct' ? ctSummaryOf(run) : null,
+    summary,
     complete: run.status === 'done',
   });
 }

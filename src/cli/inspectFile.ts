@@ -1,8 +1,5 @@
-import { DicomError } from '../core/dicom/dicomError.ts';
-import { decodeFrame } from '../core/dicom/decodeFrame.ts';
-import { parseDicom } from '../core/dicom/parseDicom.ts';
-import { readImageHeader } from '../core/dicom/readHeader.ts';
-import { decodeRasterImage, rasterKindOf } from '../core/ingest/rasterImage.ts';
+import { asDicomError } from '../core/dicom/dicomError.ts';
+import { loadImages } from '../core/ingest/loadImages.ts';
 import type { MedicalImage } from '../core/image/medicalImage.ts';
 
 /** One `inspect` record: per file, not per frame. */
@@ -37,26 +34,18 @@ const empty: Omit<InspectRecord, 'file' | 'ok' | 'error'> = {
 /** Decodes every frame of a file and summarises it; failures become ok:false records. */
 export async function inspectBytes(file: string, bytes: Uint8Array): Promise<InspectRecord> {
   try {
-    const images: MedicalImage[] = [];
-    if (rasterKindOf(bytes)) images.push(decodeRasterImage(bytes, file));
-    else {
-      const parsed = parseDicom(bytes);
-      const header = readImageHeader(parsed);
-      // Frames one at a time: stats are accumulated, pixels are not kept.
-      const acc = new StatsAccumulator();
-      let first: MedicalImage | undefined;
-      for (let f = 0; f < header.numberOfFrames; f++) {
-        const image = await decodeFrame(parsed, header, f, file);
-        acc.add(image.pixels);
-        if (!first) first = { ...image, pixels: new Uint8Array(0) };
-      }
-      return record(file, first!, header.numberOfFrames, acc.result());
-    }
+    // Frames one at a time: stats are accumulated, pixels are not kept.
     const acc = new StatsAccumulator();
-    acc.add(images[0].pixels);
-    return record(file, images[0], 1, acc.result());
+    let first: MedicalImage | undefined;
+    let frames = 0;
+    for await (const image of loadImages(bytes, file)) {
+      acc.add(image.pixels);
+      first ??= { ...image, pixels: new Uint8Array(0) };
+      frames++;
+    }
+    return record(file, first!, frames, acc.result());
   } catch (e) {
-    const err = e instanceof DicomError ? e : new DicomError('decode-failed', e instanceof Error ? e.message : String(e));
+    const err = asDicomError(e);
     return { file, ok: false, error: { code: err.code, message: err.message, action: err.action }, ...empty };
   }
 }

@@ -8,6 +8,8 @@ declare const self: ServiceWorkerGlobalScope;
 declare const __LUNGLENS_PRECACHE__: PrecacheManifest;
 
 const manifest = __LUNGLENS_PRECACHE__;
+// Shared with the inference runtime, which reads models from these caches and keeps the ones it had to
+// download in `lunglens-sw-models-runtime` (src/core/runtime/modelCache.ts: same names, no runtime import here).
 const OWN_CACHE = /^lunglens-sw-(shell|models)-/;
 /** Stored with each cached response so an update can reuse an unchanged file instead of refetching. */
 const HASH_HEADER = 'X-LungLens-Sha256';

@@ -46,7 +46,7 @@ export interface ConvertedGraph {
   ops: Record<string, number>;
 }
 
-export const SUPPORTED_OPS = [
+const SUPPORTED_OPS = [
   'Conv', 'ConvTranspose', 'BatchNormalization', 'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Clip', 'HardSwish',
   'HardSigmoid', 'Elu', 'Exp', 'Abs', 'Neg', 'Sqrt', 'Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'Concat', 'MaxPool',
   'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceSum', 'Resize',

@@ -1,14 +1,15 @@
 /**
  * Real inputs and decoded comparisons shared by the TFJS-vs-ONNX parity tests (Vitest in Node and
- * Playwright in the browser): images from ../shared/data preprocessed by the analyses' own TS code, and
+ * Playwright in the browser): images from ../shared/data preprocessed by the analyses' own TS code per the
+ * entry's manifest `input`, and
  * each output compared the way the analyses decode it, against the tolerances stated here.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeRasterImage } from '../../src/core/ingest/rasterImage.ts';
-import { CT_REGRESSION, CT_SEGMENTATION } from '../../src/core/analyses/ct/ctModelSpec.ts';
-import { modelInput } from '../../src/core/analyses/ct/ctSlicePreprocess.ts';
-import { cxrGray8, prepareCxrInput } from '../../src/core/analyses/cxr/cxrPreprocess.ts';
+import { ctModelInput } from '../../src/core/analyses/ct/ctSlicePreprocess.ts';
+import { cxrGray8 } from '../../src/core/analyses/cxr/cxrPreprocess.ts';
+import { modelInput } from '../../src/core/imageOps/modelInput.ts';
 import type { ModelEntry, OutputSpec } from '../../src/core/runtime/manifest.ts';
 import type { Tensor } from '../../src/core/runtime/tensor.ts';
 
@@ -27,7 +28,7 @@ const CXR_IMAGES = [
  * segmentation probabilities <= 0.075 with >= 99.7 % of mask pixels identical (CT lesions; CXR: 0.045, 99.98 %), class
  * probabilities <= 0.009 with the same top class.
  */
-export const DECODED_TOLERANCE = {
+const DECODED_TOLERANCE = {
   /** percentage points, linear head and expectation over bins */
   percent: 1.5,
   /** class probabilities (softmax of logits); the top class must also agree */
@@ -44,17 +45,17 @@ export function parityInputs(entry: ModelEntry, dataRoot: string, n = 4): { labe
   const load = (file: string) => decodeRasterImage(new Uint8Array(readFileSync(file)), path.basename(file));
   if (entry.modality === 'ct') {
     const dir = path.join(dataRoot, 'per-covid-19');
-    const spec = entry.task === 'ct-infection-regression' ? CT_REGRESSION : CT_SEGMENTATION;
     return pick(dir, 'labels.csv', CT_SLICES, n).map((f) => {
       const image = load(path.join(dir, f));
-      image.modality = 'CT';
-      return { label: `per-covid-19/${f}`, tensor: modelInput(image, spec).tensor };
+      // a Per-COVID-19 PNG is already the lung crop: the analysis feeds it whole
+      const whole = { x: 0, y: 0, w: image.columns, h: image.rows };
+      return { label: `per-covid-19/${f}`, tensor: ctModelInput(image, entry, whole).tensor };
     });
   }
   const dir = path.join(dataRoot, 'covid-qu-ex');
   return pick(dir, 'files.csv', CXR_IMAGES, n).map((f) => ({
     label: `covid-qu-ex/${f}`,
-    tensor: prepareCxrInput(cxrGray8(load(path.join(dir, f))), entry.input.height, entry.input.intensity).tensor,
+    tensor: modelInput(cxrGray8(load(path.join(dir, f))), entry.input).tensor,
   }));
 }
 

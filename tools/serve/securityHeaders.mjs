@@ -18,7 +18,7 @@
  * - connect-src 'self': the promise that nothing leaves the device, enforced by the browser.
  * @type {ReadonlyArray<readonly [string, string]>}
  */
-export const cspDirectives = [
+const cspDirectives = [
   ['default-src', "'self'"],
   ['script-src', "'self' 'wasm-unsafe-eval'"],
   ['worker-src', "'self'"],

@@ -85,3 +85,60 @@ describe('serve.mjs', () => {
     expect(bundled).toMatch(/^export function startServer/m);
   });
 });
+
+describe('serve.mjs --dicomweb', () => {
+  it('parses the PACS URL and refuses anything but http(s)', () => {
+    expect(parseArgs(['--dicomweb', 'http://u:p@127.0.0.1:8042/dicom-web']).dicomweb?.href).toBe('http://u:p@127.0.0.1:8042/dicom-web');
+    expect(() => parseArgs(['--dicomweb', 'ftp://x'])).toThrow(/http:\/\/ or https:\/\//);
+    expect(() => parseArgs(['--dicomweb', 'not a url'])).toThrow(/DICOMweb root URL/);
+  });
+
+  it('relays /dicom-web/* (path, query, method, body, credentials from the URL) and keeps the CSP on the answer', async () => {
+    const { createServer } = await import('node:http');
+    const seen: { method?: string; url?: string; auth?: string; body?: string }[] = [];
+    const pacs = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        seen.push({ method: req.method, url: req.url, auth: req.headers.authorization, body });
+        res.writeHead(200, { 'content-type': 'application/dicom+json' });
+        res.end('[]');
+      });
+    });
+    await new Promise<void>((r) => pacs.listen(0, '127.0.0.1', () => r()));
+    const port = (pacs.address() as { port: number }).port;
+    const relay = await startServer({ port: 0, host: '127.0.0.1', root, dicomweb: new URL(`http://lung:lens@127.0.0.1:${port}/pacs/dicom-web/`) });
+    try {
+      const r = await fetch(new URL('dicom-web/studies?PatientID=7', relay.url));
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-security-policy')).toBe(contentSecurityPolicy());
+      expect(await r.text()).toBe('[]');
+      await fetch(new URL('dicom-web/studies', relay.url), { method: 'POST', body: 'stow-body', headers: { 'content-type': 'multipart/related' } });
+      expect(seen).toEqual([
+        { method: 'GET', url: '/pacs/dicom-web/studies?PatientID=7', auth: 'Basic ' + Buffer.from('lung:lens').toString('base64'), body: '' },
+        { method: 'POST', url: '/pacs/dicom-web/studies', auth: 'Basic ' + Buffer.from('lung:lens').toString('base64'), body: 'stow-body' },
+      ]);
+      // Without --dicomweb the path is not the app's index.html but a clear 503.
+      const plainServer = await get('/dicom-web/studies');
+      expect(plainServer.status).toBe(503);
+      expect(await plainServer.text()).toMatch(/No PACS configured/);
+    } finally {
+      relay.server.closeAllConnections();
+      relay.server.close();
+      pacs.close();
+    }
+  });
+});
+
+describe('serve.mjs marks responses when a PACS is configured', () => {
+  it('sends Server-Timing: lunglens-dicomweb with --dicomweb only', async () => {
+    expect((await get('/')).headers.get('server-timing')).toBeNull();
+    const relay = await startServer({ port: 0, host: '127.0.0.1', root, dicomweb: new URL('http://127.0.0.1:9/dicom-web') });
+    try {
+      expect((await fetch(relay.url)).headers.get('server-timing')).toBe('lunglens-dicomweb');
+    } finally {
+      relay.server.closeAllConnections();
+      relay.server.close();
+    }
+  });
+});

@@ -17,7 +17,7 @@ export interface ModelMount {
   dir: string;
 }
 
-export const defaultMounts: ModelMount[] = [
+const defaultMounts: ModelMount[] = [
   { url: '/models/', dir: 'models' },
   { url: '/e2e/fixtures/runtime/', dir: 'e2e/fixtures/runtime' },
 ];

@@ -39,7 +39,7 @@ async function entryFor(distDir: string, rel: string): Promise<PrecacheEntry> {
 }
 
 /** Short content hash over a list of entries: changes iff a path or a file's content changes. */
-export function versionOf(entries: PrecacheEntry[]): string {
+function versionOf(entries: PrecacheEntry[]): string {
   const h = createHash('sha256');
   for (const e of entries) h.update(`${e.url}\0${e.sha256}\n`);
   return h.digest('hex').slice(0, 16);

@@ -18,9 +18,9 @@ def sha256_file(path: str) -> str:
     return h.hexdigest()
 
 
-def file_entry(rel_path: str, role: str = 'model') -> dict:
+def file_entry(rel_path: str, role: str = 'model', models_dir: str = MODELS_DIR) -> dict:
     """{path, sha256, bytes, role} for a file given relative to models/."""
-    full = os.path.join(MODELS_DIR, rel_path)
+    full = os.path.join(models_dir, rel_path)
     return {'path': rel_path, 'sha256': sha256_file(full), 'bytes': os.path.getsize(full), 'role': role}
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import os
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,8 +17,11 @@ import torch.nn.functional as F
 from PIL import Image
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+sys.path.insert(0, REPO)
+from training.common.runs import runs_dir  # noqa: E402
+
 DATA = os.path.abspath(os.path.join(REPO, '..', 'shared', 'data', 'per-covid-19'))
-RUNS = os.path.join(REPO, 'training', 'runs', 'ct_regression')
+RUNS = runs_dir('ct_regression')  # outside the work tree ($LUNGLENS_RUNS)
 CACHE_PATH = os.path.join(RUNS, 'cache.npz')
 
 INPUT_SIZE = 128

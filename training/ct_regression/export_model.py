@@ -16,8 +16,13 @@ sys.path.insert(0, os.path.join(HERE, '..', '..'))
 
 from training.common import (MODELS_DIR, REPO_ROOT, export_onnx, file_entry, md_table, onnx_latency_ms,  # noqa: E402
                              quantize_int8_weights, run_onnx, sha256_file, update_manifest_entry)
+from training.common.ship import Int8Budget, ShipSpec, ship  # noqa: E402
+sys.path.insert(0, HERE)
+from config import EPOCHS_BY_FOLD, V2_EPOCHS, WIDTHS  # noqa: E402
 from data import DATA, INPUT_SIZE, MEAN, RUNS, SCALE, STD, load_slices, to_input  # noqa: E402
+from evaluate import decode_np, evaluate_folds, load_final, metrics, onnx_predict, predict  # noqa: E402
 from model import N_BINS, n_params  # noqa: E402
+import hard_negatives  # noqa: E402
 
 MODEL_ID = 'ct-infection-regression'
 VERSION = '1.0.0'
@@ -31,27 +36,7 @@ SHIP_HELDOUT_FOLD = 1
 PARITY_IMAGES = ['images/1.png', 'images/576.png', 'images/1758.png', 'images/3662.png']
 
 
-def decode_np(lin: np.ndarray, logits: np.ndarray) -> np.ndarray:
-    """The deployed decode: round(mean(linear, softmax expectation)) clipped to 0..100."""
-    z = logits - logits.max(1, keepdims=True)
-    p = np.exp(z)
-    p /= p.sum(1, keepdims=True)
-    exp = (p * np.arange(N_BINS)).sum(1)
-    return np.clip(np.round(0.5 * (lin[:, 0] + exp)), 0, 100), lin[:, 0], exp
-
-
-def onnx_predict(path: str, images: np.ndarray, bs: int = 128) -> dict:
-    lins, logits = [], []
-    for i in range(0, len(images), bs):
-        o = run_onnx(path, {'image': to_input(images[i:i + bs]).numpy()})
-        lins.append(o['percent_linear'])
-        logits.append(o['percent_bins'])
-    comb, lin, exp = decode_np(np.concatenate(lins), np.concatenate(logits))
-    return {'combined': comb, 'linear': lin, 'expectation': exp}
-
-
 def export_best(paths: dict[int, str], cv: dict) -> None:
-    from train import load_final, metrics, predict
     # Ship the model whose held-out fold is 1: it is the only one trained the full 16 epochs (see
     # EPOCHS_BY_FOLD), so it is not picked by its held-out score.
     fold = SHIP_HELDOUT_FOLD
@@ -100,7 +85,6 @@ def export_best(paths: dict[int, str], cv: dict) -> None:
 def write_fixtures(model) -> None:
     """Parity fixtures for the Vitest test: PyTorch outputs on a few real PNGs and the exact input tensor of
     the first one (golden preprocessing)."""
-    from train import predict
     os.makedirs(FIXTURES, exist_ok=True)
     from PIL import Image
     imgs = np.stack([np.asarray(Image.open(os.path.join(DATA, p)).convert('L'), dtype=np.uint8)
@@ -118,13 +102,15 @@ def write_fixtures(model) -> None:
         json.dump(fx, f, indent=1)
 
 
-def write_manifest() -> None:
-    entry = {
+def manifest_entry(version: str) -> dict:
+    """The manifest entry (without `files`, which the ship step fills): the one place the app reads the
+    model's input and output facts from."""
+    return {
         'id': MODEL_ID, 'name': 'CT infection % (two-head CNN)', 'task': 'ct-infection-regression',
-        'modality': 'ct', 'format': 'onnx', 'version': VERSION,
-        'license': 'research use only; trained on Per-COVID-19 (repo Apache-2.0, no separate data licence)',
+        'modality': 'ct', 'format': 'onnx', 'version': version,
+        'license': 'research use only; trained on Per-COVID-19 (repo Apache-2.0, no separate data licence)'
+                   + ('' if version.startswith('1.') else ' and one TCIA LIDC-IDRI series (CC BY 3.0) as hard negatives'),
         'card': f'{MODEL_ID}/CARD.md', 'quantization': 'int8-weights',
-        'files': [file_entry(f'{MODEL_ID}/model.int8.onnx', 'model')],
         'input': {'name': 'image', 'layout': 'NCHW', 'height': INPUT_SIZE, 'width': INPUT_SIZE, 'channels': 1,
                   'dtype': 'float32', 'intensity': {'source': '8bit', 'scale': SCALE, 'mean': [MEAN], 'std': [STD]},
                   'crop': 'lung-box', 'resize': 'bilinear-half-pixel'},
@@ -135,12 +121,88 @@ def write_manifest() -> None:
                   'window': 'Per-COVID-19 crops are lung-window 8-bit images; for DICOM the app applies windowHu '
                             '(fitted to histogram peaks of the training PNGs, see CARD.md) to the lung-box crop'},
     }
+
+
+def write_manifest() -> None:
+    entry = manifest_entry(VERSION)
+    entry['files'] = [file_entry(f'{MODEL_ID}/model.int8.onnx', 'model')]
     update_manifest_entry(entry)
+
+
+CROP_LABEL = {'hard-negatives': 'single-slice crop (2-D lung finder)',
+              'hard-negatives-study': 'series crop (whole-series 3-D lungs, assessed slices)'}
+
+
+def negative_controls(predict_fn) -> dict:
+    """Issue 11's study-level check on both real non-COVID series, on the exact 128 px inputs the app builds
+    (training/ct_common/hardNegativeCrops.ts), for both ways the app crops a DICOM slice: a single slice (2-D
+    lung finder) and a whole series (3-D lungs). Only the first series was ever trained on (v2, 2-D crops)."""
+    out: dict = {}
+    for crops in hard_negatives.CROPS:
+        for series in (hard_negatives.TRAIN_SERIES, hard_negatives.CHECK_SERIES):
+            x, rows = hard_negatives.load_series(series, 'reg128', crops)
+            pred = predict_fn(x)['combined']
+            out.setdefault(crops, {})[series] = {
+                **hard_negatives.negative_control(pred, rows), 'per_slice': pred.astype(int).tolist(),
+                'trained_on': series == hard_negatives.TRAIN_SERIES}
+    return out
+
+
+V2_VERSION = '2.0.0'
+SHORT_NOTE = (' (a short schedule, so that a model with hard negatives could ship in the session that built them '
+              '(the 2-core machine was shared, ~7-12 min per epoch); its first epoch was run inside a longer schedule '
+              'and is identical under any length (it is the warm-up). The campaign (training/PLAN.md) trains every fold '
+              'with the same 10-epoch schedule and replaces this model when it is better)')
+
+
+def epoch_seconds(log_path: str) -> float:
+    """Sum of the per-epoch wall times in a training log (lines 'epoch i/n ... 397s ...')."""
+    import re
+    return float(sum(int(m.group(1)) for line in open(log_path) if line.startswith('epoch ')
+                     for m in [re.search(r' (\d+)s(?: \||$)', line.strip())] if m))
+
+
+def schedule_epochs(log_path: str) -> int:
+    """N of the last 'epoch i/N' line of a training log: the schedule the final checkpoint finished."""
+    import re
+    n = [int(m.group(1)) for line in open(log_path) for m in [re.match(r'epoch \d+/(\d+) ', line)] if m]
+    return n[-1]
+
+
+def ship_run(name: str, fold: int) -> dict:
+    """Ship the checkpoint <runs>/ct_regression/<name>/final.pt whose held-out fold is `fold` through the
+    shared ship step, then negative controls, parity fixtures and results/shipped.json."""
+    wall_s = epoch_seconds(os.path.join(RUNS, name, 'log.txt'))
+    model = load_final(os.path.join(RUNS, name, 'final.pt'))
+    s = load_slices()
+    va = s.fold == fold
+    gt = s.percent[va]
+
+    def score(o: dict) -> dict:
+        return metrics(decode_np(o['percent_linear'], o['percent_bins'])['combined'], gt)
+
+    spec = ShipSpec(
+        model_id=MODEL_ID, model=model, input_name='image', chw=(1, INPUT_SIZE, INPUT_SIZE), output_names=OUTPUTS,
+        fp32_path=FP32, heldout_inputs=to_input(s.images[va]).numpy(), score=score,
+        budget=Int8Budget('mae', 0.1, higher_is_better=False), entry=manifest_entry(V2_VERSION),
+        data_paths=[os.path.join(DATA, 'labels.csv'), os.path.join(DATA, 'images'),
+                    hard_negatives.runs_dir('hard-negatives', hard_negatives.TRAIN_SERIES)],
+        training={'run': name, 'epochs': schedule_epochs(os.path.join(RUNS, name, 'log.txt')), 'heldOutFold': fold, 'trainedOnFolds': [f for f in (1, 2, 3, 4) if f != fold],
+                  'loss': 'smooth-L1 (both heads) + KL target', 'hardNegatives': hard_negatives.TRAIN_SERIES,
+                  'wallSeconds': wall_s, 'hardware': '2 shared CPU cores, torch 2 threads, nice 19'})
+    res = ship(spec)
+    res.update({'fold_held_out': fold, 'trained_on_folds': spec.training['trainedOnFolds'], 'run': name,
+                'negative_control_int8': negative_controls(lambda x: onnx_predict(INT8, x))})
+    os.makedirs(RESULTS, exist_ok=True)
+    with open(os.path.join(RESULTS, 'shipped.json'), 'w') as f:
+        json.dump(res, f, indent=1)
+    shutil.copy(os.path.join(RUNS, name, 'log.txt'), os.path.join(RESULTS, f'{name}_log.txt'))
+    write_fixtures(model)
+    return res
 
 
 def write_card(cv: dict, shipped: dict) -> None:
     from training.common import write_card as wc
-    from train import EPOCHS_BY_FOLD, WIDTHS
     rows = []
     for f in sorted(cv):
         c = cv[f]
@@ -198,7 +260,7 @@ tissue +40 -> 244): about -1400..110 HU (close to the common lung window L -600 
 finds the lungs (`src/core/analyses/ct/lungCrop.ts`), crops the lung box + 6 % margin, applies this window and
 resizes to 128 px; crop images on real DICOMs are in the ct-lesion-segmentation card."""),
         ('Reproduce', """`/usr/bin/python3 training/ct_regression/train.py` trains the missing folds (resumable
-checkpoints in `training/runs/ct_regression/`), evaluates, exports, writes this card and the manifest entry.
+checkpoints in `$LUNGLENS_RUNS/ct_regression/`, default /work/lunglens-runs), evaluates, exports, writes this card and the manifest entry.
 `/usr/bin/python3 training/ct_regression/train.py --eval-only` recomputes the held-out numbers of the shipped
 `model.int8.onnx` (checked against its sha256) and of every fold checkpoint present."""),
         ('Intended use and limits', """Research and demonstration only. Input must be an axial chest CT slice
@@ -231,23 +293,189 @@ def kl_note(cv: dict) -> str:
 
 
 def rewrite_card() -> None:
+    if 'heldout' in json.load(open(os.path.join(RESULTS, 'shipped.json'))):  # shipped through the ship step (v2)
+        write_card_v2()
+        return
     cv = json.load(open(os.path.join(RESULTS, 'cv_metrics.json')))['folds']
     write_card(cv, json.load(open(os.path.join(RESULTS, 'shipped.json'))))
 
 
 def eval_shipped() -> None:
-    """Card numbers from the shipped files: int8 ONNX on its held-out fold, plus every fold checkpoint present."""
+    """Card numbers from the shipped files: int8 ONNX on its held-out fold (and, for v2, the negative controls),
+    compared with results/shipped.json; then every fold checkpoint present. Exits 1 when a number differs."""
     shipped = json.load(open(os.path.join(RESULTS, 'shipped.json')))
-    assert sha256_file(INT8) == shipped['files']['int8']['sha256'], 'shipped int8 file differs from shipped.json'
-    from train import metrics
+    files = shipped['files']['int8']
+    assert sha256_file(INT8) == files['sha256'], 'shipped int8 file differs from shipped.json'
     s = load_slices()
     fold = shipped['fold_held_out']
     va = s.fold == fold
-    p = onnx_predict(INT8, s.images[va])
-    m = metrics(p['combined'], s.percent[va])
-    print(json.dumps({'fold_held_out': fold, 'onnx_int8': m, 'card': shipped['metrics_held_out']['onnx_int8']}, indent=1))
-    from train import evaluate_folds
+    m = metrics(onnx_predict(INT8, s.images[va])['combined'], s.percent[va])
+    card = shipped['heldout']['onnx_int8'] if 'heldout' in shipped else shipped['metrics_held_out']['onnx_int8']
+    bad = [k for k in ('mae', 'rmse', 'pearson') if abs(m[k] - card[k]) > 1e-6]
+    out = {'fold_held_out': fold, 'onnx_int8': m, 'card': card}
+    if 'negative_control_int8' in shipped:
+        neg = negative_controls(lambda x: onnx_predict(INT8, x))
+        out['negative_control'] = {c: {k: {q: v[q] for q in ('max_with_lung', 'mean_with_lung', 'pass')}
+                                       for k, v in per.items()} for c, per in neg.items()}
+        bad += [f'{c}/{k}' for c, per in neg.items() for k, v in per.items()
+                if v['per_slice'] != shipped['negative_control_int8'][c][k]['per_slice']]
+    print(json.dumps(out, indent=1))
+    print('matches card' if not bad else f'DIFFERS from card: {bad}')
     paths = {f: os.path.join(RUNS, f'fold{f}', 'final.pt') for f in (1, 2, 3, 4)}
     paths = {f: p for f, p in paths.items() if os.path.exists(p)}
     if paths:
         print(json.dumps({f: v['combined'] for f, v in evaluate_folds(paths).items()}, indent=1))
+    if bad:
+        sys.exit(1)
+
+
+def _neg_rows(v1: dict, v2: dict) -> list[list[object]]:
+    rows = []
+    for crops in hard_negatives.CROPS:
+        for series in (hard_negatives.TRAIN_SERIES, hard_negatives.CHECK_SERIES):
+            a, b = v1[crops][series], v2[crops][series]
+            rows.append([series, CROP_LABEL[crops], 'yes (v2 only)' if b['trained_on'] else '**never (held out)**',
+                         f"{b['n_with_lung']} / {b['n_slices']}",
+                         f"{a['max_with_lung']:.0f} / {a['mean_with_lung']:.1f}",
+                         f"{b['max_with_lung']:.0f} / {b['mean_with_lung']:.1f}", f"{b['max']:.0f}",
+                         'pass' if b['pass'] else 'FAIL'])
+    return rows
+
+
+def cli_note() -> str:
+    """`lunglens analyze` on the whole series (results/cli_negative_control.json, recorded at ship time)."""
+    path = os.path.join(RESULTS, 'cli_negative_control.json')
+    if not os.path.exists(path):
+        return ''
+    c = json.load(open(path))
+    a = c['v2.0.0'][hard_negatives.CHECK_SERIES]
+    b = c.get('v1.0.0', {}).get(hard_negatives.CHECK_SERIES)
+    return (f"\n\nThrough the CLI (`lunglens analyze` on the whole {hard_negatives.CHECK_SERIES} series, "
+            f"{a['slicesAnalysed']} slices assessed): regression mean {a['regressionPercentMean']} %, max "
+            f"{a['regressionPercentMax']} %" + (f" (1.0.0: mean {b['regressionPercentMean']} %, max {b['regressionPercentMax']} %)" if b else '')
+            + f". The slice records of slices the app does not assess still carry the model's raw number (up to "
+            f"{a['maxOverNotAssessedSliceRecords']} % here, on slices with little or no lung): it is not part of the series result.")
+
+
+def write_card_v2() -> None:
+    """CARD.md of the shipped v2 model from results/shipped.json, cv_metrics-v2.json and the v1 baselines."""
+    from training.common import write_card as wc
+    sh = json.load(open(os.path.join(RESULTS, 'shipped.json')))
+    tag = sh['run'].split('-hn', 1)[1] if '-hn' in sh['run'] else ''
+    cvf = os.path.join(RESULTS, f'cv_metrics-v2{tag}.json')
+    cv = json.load(open(cvf)) if os.path.exists(cvf) else {'folds': {}}
+    v1 = json.load(open(os.path.join(RESULTS, 'v1_shipped.json')))
+    v1_neg = json.load(open(os.path.join(RESULTS, 'v1_negative_control.json')))
+    v1_cv = json.load(open(os.path.join(RESULTS, 'cv_metrics.json')))['folds']
+    fold = sh['fold_held_out']
+    h = sh['heldout']
+    m8, m32 = h['onnx_int8'], h['onnx_fp32']
+    neg = sh['negative_control_int8']
+    chk = neg['hard-negatives-study'][hard_negatives.CHECK_SERIES]
+    chk1 = v1_neg['hard-negatives-study'][hard_negatives.CHECK_SERIES]
+    prov = sh['provenance']
+    wall = prov.get('training', {}).get('wallSeconds')
+    fold_rows = []
+    for f, v in sorted(cv['folds'].items()):
+        nc = v.get('negative_control', {}).get('hard-negatives-study', {}).get(hard_negatives.CHECK_SERIES, {})
+        fold_rows.append([f, '/'.join(map(str, cv['epochs'])), v['combined']['n'], v['combined']['mae'], v['combined']['rmse'],
+                          v['combined']['pearson'], v1_cv[f]['combined']['mae'], EPOCHS_BY_FOLD[int(f)],
+                          f"{nc.get('max_with_lung', float('nan')):.0f} / {nc.get('mean_with_lung', float('nan')):.1f}"])
+    n_done = len(cv['folds'])
+    spread = (f"Mean MAE over the {n_done} finished folds {cv['mae_mean']:.2f} +- {cv['mae_sd']:.2f} (sd)."
+              if n_done > 1 else
+              f"Only held-out fold {fold} has finished so far (the other folds are queued in training/PLAN.md); "
+              "one fold of ~850 slices is the only estimate, and there is no spread yet.")
+    sections = [
+        ('Summary', f"""Estimates the percentage of lung area infected (0-100, integer) on one axial CT slice that has
+been cropped to the lungs and shown in a lung window. Research use only - not a medical device, not validated
+for diagnosis. Method after seed 000 (Miron & Breaban, Per-COVID-19 challenge): CNN backbone, a linear head and a
+101-bin softmax head whose expectation is the %, smooth-L1 on both heads plus the seed's KL-divergence target,
+rounded output. Version {V2_VERSION}: adds the KL target and real non-COVID CT slices as hard negatives.
+
+Shipped file: `model.int8.onnx` ({sh['files']['int8']['bytes']:,} bytes, int8 per-output-channel weights via
+`DequantizeLinear`, float activations), {sh['params']:,} parameters. Held-out fold {fold} (subjects never seen;
+trained on folds {sh['trained_on_folds']}): **MAE {m8['mae']:.2f}, RMSE {m8['rmse']:.2f}, Pearson {m8['pearson']:.3f}**
+(int8 ONNX through onnxruntime-node), against MAE {v1['metrics_held_out']['onnx_int8']['mae']:.2f} for version 1.0.0 on
+the same fold. On the real non-COVID series that was never trained on ({hard_negatives.CHECK_SERIES}, cropped as
+the app crops a whole series), the highest assessed slice reads {chk['max_with_lung']:.0f} % (1.0.0: {chk1['max_with_lung']:.0f} %)
+and the mean over assessed slices {chk['mean_with_lung']:.1f} % (1.0.0: {chk1['mean_with_lung']:.1f} %)."""),
+        ('Data and split', f"""`per-covid-19/` (Bougourzi et al. 2021; 3,254 slices of 183 subjects available here,
+folds 1-4 subject-disjoint; fold 5 is held back by the data steward). 224x224 8-bit lung-window crops, labels
+= slice infection % by two radiologists (median 9 %, 15 % zeros). Cross-validation: for each fold k, train on the
+other three folds, evaluate on fold k; no slice of a held-out subject is ever seen in training.
+
+**Hard negatives.** `ct-series/{hard_negatives.TRAIN_SERIES}` (LIDC-IDRI-0001, 133 slices, nodules, no COVID-19) is
+added to every fold's training set: every slice, apices and bases included, labelled 0 %, twice per epoch
+(266 of 2,667 training samples). The crops are made by the app's own code path
+(`training/ct_common/hardNegativeCrops.ts`: DICOM decode, lung finder, crop box, training window, bilinear resize
+-- the same functions the CLI and browser call), so training sees what the app feeds the model on DICOM.
+`ct-series/{hard_negatives.CHECK_SERIES}` (Lung-PET-CT-Dx A0002, 30 slices, lung tumour) is **never trained on**: it
+is the held-out negative control. One training series is very little: the model may have learnt
+"looks like this scanner -> 0 %" as much as "healthy lung -> 0 %"."""),
+        ('Model and training', f"""Residual CNN, widths {list(WIDTHS)} (two blocks per stage), squeeze-excitation in every
+block, hybrid (avg ++ max) global pooling, heads f1 = Linear(320, 101) -> softmax expectation and f2 = Linear(101, 1)
+on f1's logits. Input 1x{INPUT_SIZE}x{INPUT_SIZE}: the crop resized by bilinear half-pixel (PyTorch
+`align_corners=False`), x = (p/255 - 0.5)/0.25. Loss: smooth-L1 (beta 1) on both heads + KL divergence to the
+seed's target (0.05/0.15/0.6/0.15/0.05 around the label). AdamW lr 2e-3, 1-epoch warm-up + cosine, batch 32,
+**{prov['training']['epochs']} epochs**{SHORT_NOTE if prov['training']['epochs'] < V2_EPOCHS else ''}, light augmentation (h-flip, rotation +-12 deg,
+scale +-10 %, shift +-6 %, brightness/contrast +-10 %). The last epoch is shipped; held-out figures were only
+logged. Output = round(mean(linear, expectation)), clipped to 0..100. Seeds fixed. Hardware: 2 CPU cores shared with
+other work (torch 1.13, 2 threads, nice 19): {wall / 60 / prov['training']['epochs']:.0f} min per epoch on average
+under that load (~70 s on an idle core); wall time of the shipped run {wall / 60:.0f} min
+(`results/{sh['run']}_log.txt`). Resolution (128 px instead of the seed's 512) and a tiny backbone instead of
+ResNeSt-50 are the price of the CPU budget."""),
+        ('Held-out metrics per fold (PyTorch fp32, rounded outputs)', md_table(
+            ['held-out fold', 'epochs', 'slices', 'MAE', 'RMSE', 'Pearson', 'MAE 1.0.0 run', 'epochs 1.0.0 run',
+             f'{hard_negatives.CHECK_SERIES} series crop max / mean %'], fold_rows) + f"""
+
+{spread} Seed 000 reports 4.1-4.7 with ResNeSt-50 ensembles at 512 px on the challenge split (not directly
+comparable). The 1.0.0 columns are the earlier runs on the same folds (smooth-L1 only, no hard negatives)."""),
+        ('Negative control: real non-COVID series', md_table(
+            ['series', 'crop', 'trained on', 'slices with lung / all', '1.0.0 max / mean %', f'{V2_VERSION} max / mean %',
+             f'{V2_VERSION} max over all slices', 'issue 11 check'], _neg_rows(v1_neg, neg)) + """
+
+Shipped int8 ONNX on the exact 128 px inputs the app builds from each DICOM slice (both crop paths of the app:
+a single slice gets its own 2-D lung box; a whole series gets boxes from its 3-D lungs, and only the slices the
+app assesses count). Max and mean are over slices with lung (found / assessed). Issue 11 asks for no slice above
+15 % and a mean <= 3 % on the series no model was trained on. Per-slice values are in `results/shipped.json`."""
+         + cli_note()),
+        ('Shipped model: export checks', md_table(
+            ['variant', 'MAE', 'RMSE', 'Pearson'], [[k, v['mae'], v['rmse'], v['pearson']] for k, v in h.items()]) +
+         f"""
+
+int8 vs fp32 on the held-out fold: MAE {m8['mae'] - m32['mae']:+.3f} (budget +0.1; the ship step refuses a larger
+cost). Max abs difference vs PyTorch (percentage points / logits): """ +
+         ', '.join(f'{v} {n} {d:.3g}' for v, per in sh['max_abs_diff_vs_pytorch'].items() for n, d in per.items()) +
+         f""". Latency (int8, onnxruntime-node CPU, 1 thread, batch 1, shared machine - indicative): median
+{sh['latency_ms_int8']['median']:.1f} ms, p90 {sh['latency_ms_int8']['p90']:.1f} ms."""),
+        ('DICOM input', """The training PNGs carry no HU. Their window was estimated by a least-squares fit of three
+histogram peaks of the training images to tissue HU (outside air -1000 HU -> grey 68, fat -100 -> 219, soft
+tissue +40 -> 244): about -1400..110 HU (manifest `extra.windowHu`). On DICOM the app finds the lungs, crops the
+lung box + 6 % margin, applies this window and resizes to the manifest's input size."""),
+        ('Provenance', f"""Stored in the manifest entry (`extra.provenance`) and in the ONNX file's metadata: git commit
+`{prov['gitCommit']}` (the training code as it ran; '+dirty' = uncommitted changes under training/), data sha256
+`{prov['dataSha256'][:16]}...` over {', '.join(f'`{d}`' for d in prov['data'])}, libraries {prov['libraries']}."""),
+        ('Reproduce', f"""Crops: `npx tsx training/ct_common/hardNegativeCrops.ts 2d` and `... study` (write
+/work/lunglens-runs/hard-negatives{{,-study}}/). Train the shipped recipe on one fold (resumable, checkpoints in
+$LUNGLENS_RUNS/ct_regression/, default /work/lunglens-runs):
+`/usr/bin/python3 training/ct_regression/train.py --folds F --epochs {prov['training']['epochs']} --kl --hard-neg{' --tag=' + tag if tag else ''} --train-only`.
+Fold table + negative controls: `train.py --cv-v2{' --tag=' + tag if tag else ''}`. Ship: `train.py --ship-v2 {fold}{' --tag=' + tag if tag else ''}`
+(shared ship step `training/common/ship.py`: export, int8 within the 0.1-MAE budget, parity, manifest entry with
+sha256/bytes/provenance; then fixtures and this card), then `npx tsx tools/onnx2tfjs/shipVariant.ts
+ct-infection-regression` and `npx vitest run src/core/analyses tools/onnx2tfjs/modelParity.test.ts`.
+`train.py --eval-only` recomputes the shipped file's held-out and negative-control numbers from the shipped
+file (checked against its sha256 and `results/shipped.json`; exits 1 when a number differs)."""),
+        ('Intended use and limits', """Research and demonstration only. Input must be an axial chest CT slice
+cropped to the lungs in a lung window. Trained on a few hundred subjects from one public source plus one
+non-COVID series; no external validation; not calibrated; per-slice only. The negative control is two series
+(one of them trained on): it shows the failure on healthy bases and apices is reduced, not that it is gone for
+every scanner. A single DICOM slice analysed on its own (2-D lung finder, tight crops of small lung sections)
+still reads up to 41 % on a slice of the held-out healthy series; whole series (3-D lungs) pass. Low % values are over-represented in training, high % values are less accurate."""),
+        ('Licences', """Per-COVID-19 images/labels: faresbougourzi/Per-Covid-19, repo LICENSE Apache-2.0 with no
+separate data licence -- confirm with the authors before any commercial redistribution of these weights.
+LIDC-IDRI-0001 (training negatives): TCIA, CC BY 3.0 -- Armato III et al. (2015), Data From LIDC-IDRI, The
+Cancer Imaging Archive, doi:10.7937/K9/TCIA.2015.LO9QL9SX. Lung-PET-CT-Dx A0002 (evaluation only): TCIA,
+CC BY 4.0. Weights are provided for research only."""),
+    ]
+    wc(os.path.join(OUT_DIR, 'CARD.md'), MODEL_ID, sections)

@@ -7,16 +7,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encode } from 'fast-png';
-import { ctImageReport as runCt } from '../../src/core/analyses/imageReport.ts';
-import { CT_SEGMENTATION } from '../../src/core/analyses/ct/ctModelSpec.ts';
-import { gray8ForModel, lungRegionOf, modelInput } from '../../src/core/analyses/ct/ctSlicePreprocess.ts';
+import { ctAnalysis } from '../../src/core/analyses/ct/index.ts';
+import { ctModelInput, gray8ForModel, lungRegionOf } from '../../src/core/analyses/ct/ctSlicePreprocess.ts';
 import { decodeDicomFile } from '../../src/core/dicom/decodeDicom.ts';
 import { resizeBilinear } from '../../src/core/imageOps/resizeBilinear.ts';
+import { windowHuOf } from '../../src/core/runtime/modelFacts.ts';
 import { createNodeAnalysisContext } from '../../src/core/runtime/nodeContext.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const DATA = path.resolve(REPO, '../shared/data/dicom-samples');
-const OUT = path.join(REPO, 'models', CT_SEGMENTATION.id, 'card-images');
+const OUT = process.argv[2] ? path.resolve(process.argv[2]) : path.join(REPO, 'models', 'ct-lesion-segmentation', 'card-images');
 const FILES = [
   'covid19-ny-sbu-ct/A002304_axial_19001231-076.dcm',
   'covid19-ny-sbu-ct/A002304_axial_19010112-135.dcm',
@@ -28,19 +28,22 @@ const SIDE = 256;
 
 mkdirSync(OUT, { recursive: true });
 const ctx = await createNodeAnalysisContext(path.join(REPO, 'models'), { threads: 1 });
+// input facts come from the manifest entries, as in the app
+const seg = (await ctx.getSession('ct-lesion-segmentation')).entry;
+const windows = [windowHuOf((await ctx.getSession('ct-infection-regression')).entry), windowHuOf(seg)];
 const notes: Record<string, unknown>[] = [];
 for (const rel of FILES) {
   const [image] = await decodeDicomFile(new Uint8Array(readFileSync(path.join(DATA, rel))), path.basename(rel));
-  const { record, masks } = await runCt(image, ctx);
-  const lung = lungRegionOf(image);
-  const gray = gray8ForModel(image, CT_SEGMENTATION.windowHu);
+  const { record, masks } = await ctAnalysis.analyze(image, ctx);
+  const lung = lungRegionOf(image, windows);
+  const gray = gray8ForModel(image, windowHuOf(seg));
   const w = image.columns, h = image.rows, n = w * h;
   const rgb = new Float32Array(n * 3);
   const b = lung.box;
   for (let i = 0; i < n; i++) {
     let r = gray[i], g = gray[i], bl = gray[i];
-    if (masks.lung.data[i]) r = Math.min(255, r + 70);
-    if (masks.lesion.data[i]) { r = 255; g = Math.min(255, g + 120); bl = bl * 0.4; }
+    if (masks.lung?.data[i]) r = Math.min(255, r + 70);
+    if (masks.lesion?.data[i]) { r = 255; g = Math.min(255, g + 120); bl = bl * 0.4; }
     const x = i % w, y = (i - x) / w;
     const edge = lung.found && (((x === b.x || x === b.x + b.w - 1) && y >= b.y && y < b.y + b.h) ||
       ((y === b.y || y === b.y + b.h - 1) && x >= b.x && x < b.x + b.w));
@@ -48,8 +51,8 @@ for (const rel of FILES) {
     rgb[3 * i] = r; rgb[3 * i + 1] = g; rgb[3 * i + 2] = bl;
   }
   const left = resizeBilinear({ width: w, height: h, channels: 3, data: rgb }, SIDE, SIDE);
-  const { tensor } = modelInput(image, CT_SEGMENTATION);
-  const s = CT_SEGMENTATION.size;
+  const { tensor } = ctModelInput(image, seg, lung.box);
+  const s = seg.input.width;
   const crop = new Float32Array(s * s * 3);
   for (let i = 0; i < s * s; i++) {
     const v = (tensor.data[i] * 0.25 + 0.5) * 255;

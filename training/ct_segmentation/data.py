@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import os
+import sys
 import random
 from dataclasses import dataclass
 
@@ -18,7 +19,10 @@ from PIL import Image
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 DATA = os.path.abspath(os.path.join(REPO, '..', 'shared', 'data', 'covid-semiseg-infnet'))
-RUNS = os.path.join(REPO, 'training', 'runs', 'ct_segmentation')
+sys.path.insert(0, REPO)
+from training.common.runs import runs_dir  # noqa: E402
+
+RUNS = runs_dir('ct_segmentation')  # outside the work tree ($LUNGLENS_RUNS)
 
 INPUT_SIZE = 192
 SCALE = 1.0 / 255.0

@@ -14,10 +14,12 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', '..'))
+sys.path.insert(0, HERE)
 
-from training.common import (MODELS_DIR, REPO_ROOT, export_onnx, file_entry, md_table, onnx_latency_ms,  # noqa: E402
-                             quantize_int8_weights, run_onnx, sha256_file, update_manifest_entry)
-from data import HOLDOUT_N, INPUT_SIZE, MEAN, RUNS, SCALE, STD, load_all, split, to_input  # noqa: E402
+from training.common import MODELS_DIR, REPO_ROOT, md_table, run_onnx, sha256_file  # noqa: E402
+from evaluate import decode, evaluate, evaluate_outputs, load_final  # noqa: E402
+from training.common.ship import Int8Budget, ShipSpec, ship  # noqa: E402
+from data import DATA, HOLDOUT_N, INPUT_SIZE, MEAN, RUNS, SCALE, STD, load_all, split, to_input  # noqa: E402
 from model import n_params  # noqa: E402
 
 MODEL_ID = 'ct-lesion-segmentation'
@@ -40,37 +42,32 @@ def onnx_runner(path: str):
 
 
 def export(final_path: str) -> None:
-    from train import evaluate, load_final, torch_runner
+    """The shared ship step (training/common/ship.py: export, int8 within 0.005 lesion Dice of fp32, parity,
+    manifest entry + provenance), then results/shipped.json, fixtures, card images and the card."""
     model = load_final(final_path)
-    os.makedirs(OUT_DIR, exist_ok=True)
-    os.makedirs(os.path.dirname(FP32), exist_ok=True)
-    export_onnx(model, FP32, 'image', (1, INPUT_SIZE, INPUT_SIZE), OUTPUTS)
-    qstats = quantize_int8_weights(FP32, INT8)
     _, ho = split(load_all())
-    ev_torch = evaluate(torch_runner(model), ho)
-    ev_fp32 = evaluate(onnx_runner(FP32), ho)
-    ev_int8 = evaluate(onnx_runner(INT8), ho)
-    # logit parity on the held-out inputs
-    diffs = {'fp32': 0.0, 'int8': 0.0}
-    for s in ho:
-        x = to_input(s.image).numpy()
-        with torch.no_grad():
-            t = model(torch.from_numpy(x))[0].numpy()
-        diffs['fp32'] = max(diffs['fp32'], float(np.abs(onnx_runner(FP32)(x)[0] - t).max()))
-        diffs['int8'] = max(diffs['int8'], float(np.abs(onnx_runner(INT8)(x)[0] - t).max()))
-    lat = onnx_latency_ms(INT8, {'image': to_input(ho[0].image).numpy()}, runs=10)
-    shipped = {'params': n_params(model), 'quantization': qstats, 'heldout_names': ev_int8['names'],
-               'lesion_logit_max_abs_diff_vs_torch': diffs, 'latency_ms_int8': lat,
-               'metrics_held_out': {'pytorch_fp32': strip(ev_torch), 'onnx_fp32': strip(ev_fp32),
-                                    'onnx_int8': strip(ev_int8)},
-               'files': {'int8': {'bytes': os.path.getsize(INT8), 'sha256': sha256_file(INT8)},
-                         'fp32': {'bytes': os.path.getsize(FP32), 'sha256': sha256_file(FP32)}}}
+    x = np.concatenate([to_input(s.image).numpy() for s in ho])
+
+    def score(o: dict) -> dict:
+        ev = strip(evaluate_outputs([o['lesion'][i:i + 1] for i in range(len(ho))],
+                                    [o['classes'][i:i + 1] for i in range(len(ho))], ho))
+        return {'lesion_dice': ev['lesion']['mean_over_slices']['dice'], 'full': ev}
+
+    r = ship(ShipSpec(
+        model_id=MODEL_ID, model=model, input_name='image', chw=(1, INPUT_SIZE, INPUT_SIZE), output_names=OUTPUTS,
+        fp32_path=FP32, heldout_inputs=x, score=score, budget=Int8Budget('lesion_dice', 0.005, higher_is_better=True),
+        entry=manifest_entry(), data_paths=[os.path.join(DATA, 'files.csv'), os.path.join(DATA, 'train')],
+        training={'run': 'main', 'hardware': '2 shared CPU cores, torch 1.13'}, batch=4))
+    shipped = {'params': r['params'], 'quantization': r['quantization'], 'heldout_names': [s.name for s in ho],
+               'lesion_logit_max_abs_diff_vs_torch': {v[5:]: d['lesion'] for v, d in r['max_abs_diff_vs_pytorch'].items()},
+               'latency_ms_int8': r['latency_ms_int8'],
+               'metrics_held_out': {k: v['full'] for k, v in r['heldout'].items()},
+               'int8_cost': r['int8_cost'], 'files': r['files'], 'provenance': r['provenance']}
     os.makedirs(RESULTS, exist_ok=True)
     with open(os.path.join(RESULTS, 'shipped.json'), 'w') as f:
         json.dump(shipped, f, indent=1)
     shutil.copy(os.path.join(RUNS, 'main', 'log.txt'), os.path.join(RESULTS, 'train_log.txt'))
     write_fixtures(model, ho)
-    write_manifest()
     make_card_images()
     write_card(shipped)
     print(json.dumps(shipped['metrics_held_out'], indent=1))
@@ -98,7 +95,6 @@ def strip(ev: dict) -> dict:
 def write_fixtures(model, ho) -> None:
     """PyTorch outputs on a few held-out JPEGs (lesion pixel counts at source size, logit checksums) and the
     exact input tensor of the first (golden preprocessing)."""
-    from train import decode
     os.makedirs(FIXTURES, exist_ok=True)
     cases = []
     for i, s in enumerate(ho[:PARITY_N]):
@@ -121,13 +117,13 @@ def write_fixtures(model, ho) -> None:
         json.dump(fx, f, indent=1)
 
 
-def write_manifest() -> None:
-    entry = {
+def manifest_entry() -> dict:
+    """The entry without `files` (the ship step adds them): the one place the app reads this model's facts."""
+    return {
         'id': MODEL_ID, 'name': 'CT lesion segmentation (U-Net + SE + PASPP)', 'task': 'ct-lesion-segmentation',
         'modality': 'ct', 'format': 'onnx', 'version': VERSION,
         'license': 'research use only, non-commercial; trained on COVID-SemiSeg / MedSeg (non-commercial only)',
         'card': f'{MODEL_ID}/CARD.md', 'quantization': 'int8-weights',
-        'files': [file_entry(f'{MODEL_ID}/model.int8.onnx', 'model')],
         'input': {'name': 'image', 'layout': 'NCHW', 'height': INPUT_SIZE, 'width': INPUT_SIZE, 'channels': 1,
                   'dtype': 'float32', 'intensity': {'source': '8bit', 'scale': SCALE, 'mean': [MEAN], 'std': [STD]},
                   'crop': 'lung-box', 'resize': 'bilinear-half-pixel'},
@@ -138,7 +134,6 @@ def write_manifest() -> None:
                   'decode': 'logits resized to the crop (bilinear half-pixel) before thresholding; lesion pixels '
                             'are consolidation when the consolidation logit > the GGO logit, else GGO'},
     }
-    update_manifest_entry(entry)
 
 
 def write_card(shipped: dict) -> None:
@@ -203,7 +198,7 @@ CLI path (lung mask red, lesion overlay yellow, box green):
 
 {crop_notes}"""),
         ('Reproduce', """`/usr/bin/python3 training/ct_segmentation/train.py` (resumable; checkpoints in
-`training/runs/ct_segmentation/`), then `--eval-only` recomputes the held-out numbers of the shipped
+`$LUNGLENS_RUNS/ct_segmentation/`, default /work/lunglens-runs), then `--eval-only` recomputes the held-out numbers of the shipped
 `model.int8.onnx` (checked against its sha256)."""),
         ('Intended use and limits', """Research and demonstration only. 40 training slices from one public
 source (MedSeg), lossy JPEG, no patient ids, no external test; the DICOM path adds the domain gap between
@@ -221,7 +216,6 @@ MedSeg's own terms could not be checked offline. These weights inherit the non-c
 
 
 def eval_shipped() -> None:
-    from train import evaluate
     shipped = json.load(open(os.path.join(RESULTS, 'shipped.json')))
     assert sha256_file(INT8) == shipped['files']['int8']['sha256'], 'shipped int8 file differs from shipped.json'
     _, ho = split(load_all())

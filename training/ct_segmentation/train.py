@@ -30,6 +30,8 @@ sys.path.insert(0, HERE)
 
 from data import INPUT_SIZE, RUNS, augment, load_all, split, to_input, to_target  # noqa: E402
 from model import SegUNet, n_params  # noqa: E402
+import export_model  # noqa: E402
+from evaluate import evaluate, load_final, torch_runner  # noqa: E402
 
 SEED = 20261123
 WIDTHS = (12, 24, 48, 96, 128)
@@ -38,7 +40,6 @@ CROP = 128
 LR = 2e-3
 CKPT_EVERY = 50
 RESULTS = os.path.join(HERE, 'results')
-THRESHOLD = 0.5
 
 
 def dice_loss(logit: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -51,59 +52,6 @@ def lesion_loss(logit: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     if logit.shape[-1] != target.shape[-1]:
         logit = F.interpolate(logit, size=target.shape[-2:], mode='bilinear', align_corners=False)
     return 0.5 * F.binary_cross_entropy_with_logits(logit, target) + dice_loss(logit, target)
-
-
-def binary_metrics(pred: np.ndarray, gt: np.ndarray) -> dict:
-    tp = float(np.logical_and(pred, gt).sum())
-    fp = float(np.logical_and(pred, ~gt).sum())
-    fn = float(np.logical_and(~pred, gt).sum())
-    return {'tp': tp, 'fp': fp, 'fn': fn}
-
-
-def summarize(counts: list[dict]) -> dict:
-    """Mean over slices (the seed's convention) and pooled over all pixels."""
-    def m(c):
-        tp, fp, fn = c['tp'], c['fp'], c['fn']
-        return {'dice': 2 * tp / max(2 * tp + fp + fn, 1), 'iou': tp / max(tp + fp + fn, 1),
-                'sensitivity': tp / max(tp + fn, 1), 'precision': tp / max(tp + fp, 1)}
-    per = [m(c) for c in counts]
-    pooled = m({k: sum(c[k] for c in counts) for k in ('tp', 'fp', 'fn')})
-    return {'mean_over_slices': {k: float(np.mean([p[k] for p in per])) for k in per[0]},
-            'pooled_pixels': pooled, 'per_slice_dice': [p['dice'] for p in per]}
-
-
-def decode(lesion_logit: np.ndarray, class_logit: np.ndarray, h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
-    """Model-resolution logits -> (lesion bool (h,w), class map (h,w) 0/1/2) at the image's own size, exactly as
-    the TypeScript analysis does: bilinear half-pixel upsampling of logits, sigmoid > THRESHOLD, and among lesion
-    pixels GGO vs consolidation by the larger class logit."""
-    lz = F.interpolate(torch.from_numpy(lesion_logit), size=(h, w), mode='bilinear', align_corners=False)[0, 0]
-    cz = F.interpolate(torch.from_numpy(class_logit), size=(h, w), mode='bilinear', align_corners=False)[0]
-    lesion = (torch.sigmoid(lz) > THRESHOLD).numpy()
-    cls = np.where(lesion, np.where(cz[2] > cz[1], 2, 1), 0).astype(np.uint8)
-    return lesion, cls
-
-
-def evaluate(run_model, slices) -> dict:
-    """run_model(x (1,1,S,S) float32 numpy) -> (lesion logits, class logits) numpy."""
-    les, ggo, con = [], [], []
-    for s in slices:
-        lz, cz = run_model(to_input(s.image).numpy())
-        lesion, cls = decode(lz, cz, *s.image.shape)
-        les.append(binary_metrics(lesion, s.classes > 0))
-        ggo.append(binary_metrics(cls == 1, s.classes == 1))
-        con.append(binary_metrics(cls == 2, s.classes == 2))
-    return {'lesion': summarize(les), 'ggo': summarize(ggo), 'consolidation': summarize(con),
-            'n_slices': len(slices), 'names': [s.name for s in slices], 'threshold': THRESHOLD}
-
-
-def torch_runner(model: SegUNet):
-    model.eval()
-
-    @torch.no_grad()
-    def run(x: np.ndarray):
-        a, b = model(torch.from_numpy(x))
-        return a.numpy(), b.numpy()
-    return run
 
 
 def train(iters: int, resume: bool) -> str:
@@ -165,13 +113,6 @@ def train(iters: int, resume: bool) -> str:
     return final_path
 
 
-def load_final(path: str) -> SegUNet:
-    ck = torch.load(path)
-    m = SegUNet(tuple(ck['widths']))
-    m.load_state_dict(ck['model'])
-    return m.eval()
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('--iters', type=int, default=600)
@@ -180,14 +121,12 @@ def main() -> None:
     ap.add_argument('--no-resume', action='store_true')
     ap.add_argument('--card-only', action='store_true', help='regenerate card images + CARD.md from results')
     a = ap.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(int(os.environ.get('TORCH_THREADS', '2')))
     if a.card_only:
-        from export_model import rewrite_card
-        rewrite_card()
+        export_model.rewrite_card()
         return
     if a.eval_only:
-        from export_model import eval_shipped
-        eval_shipped()
+        export_model.eval_shipped()
         return
     path = train(a.iters, not a.no_resume)
     if a.train_only:
@@ -198,8 +137,7 @@ def main() -> None:
     with open(os.path.join(RESULTS, 'heldout_metrics_pytorch.json'), 'w') as f:
         json.dump(ev, f, indent=1)
     print(json.dumps({k: ev[k]['mean_over_slices'] for k in ('lesion', 'ggo', 'consolidation')}, indent=1))
-    from export_model import export
-    export(path)
+    export_model.export(path)
 
 
 if __name__ == '__main__':

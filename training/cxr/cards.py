@@ -157,9 +157,9 @@ components of the coarse infection masks, >= 16 px), not radiologist boxes: ofte
         ('Size and speed', size),
         ('Held-out results', res),
         ('Reproduce', f"""`/usr/bin/python3 training/cxr/run.py {run}` trains (resumable checkpoints in
-`training/runs/cxr/`), evaluates, exports (ONNX opset 17; fp32 reference + shipped int8 per-channel weights via
+`$LUNGLENS_RUNS/cxr/`), evaluates, exports (ONNX opset 17; fp32 reference + shipped int8 per-channel weights via
 DequantizeLinear, float activations), writes the manifest entry, the parity fixture and this card (the fp32 ONNX stays in
-`training/runs/cxr/export/`, out of git and the bundle).
+`$LUNGLENS_RUNS/cxr/export/` (default /work/lunglens-runs), out of git and the bundle).
 `/usr/bin/python3 training/cxr/run.py {run} --eval-only` re-evaluates the shipped `model.int8.onnx` with
 onnxruntime-node and checks the numbers above.""" + (
             '\n`run.py ensemble [--eval-only]` computes / re-checks the ensemble table.' if run in ('yolo', 'centernet') else '')),

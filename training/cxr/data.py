@@ -1,6 +1,7 @@
 """COVID-QU-Ex (staged subset) loading, the fixed hold-out split, and augmentation.
 
-Everything is cached once as uint8 arrays at the source size (256x256) in training/runs/cxr/cache.npz;
+Everything is cached once as uint8 arrays at the source size (256x256) in <runs>/cxr/cache.npz
+(<runs> = $LUNGLENS_RUNS, default /work/lunglens-runs: outside the work tree);
 models train at 128x128 where the 256->128 step is a 2x2 mean (= bilinear half-pixel for an exact 2x
 downscale and = the area resize the TypeScript preprocessing uses), so Python and TS agree bit-for-bit
 up to float rounding.
@@ -11,14 +12,18 @@ import csv
 import json
 import os
 import random
+import sys
 from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+sys.path.insert(0, REPO)
+from training.common.runs import runs_dir  # noqa: E402
+
 DATA = os.path.abspath(os.path.join(REPO, '..', 'shared', 'data', 'covid-qu-ex'))
-RUNS = os.path.join(REPO, 'training', 'runs', 'cxr')
+RUNS = runs_dir('cxr')
 SPLIT_PATH = os.path.join(os.path.dirname(__file__), 'split.json')
 CACHE_PATH = os.path.join(RUNS, 'cache.npz')
 
@@ -66,7 +71,10 @@ def _load_from_disk() -> Dataset:
 def load_dataset() -> Dataset:
     if os.path.exists(CACHE_PATH):
         z = np.load(CACHE_PATH, allow_pickle=True)
-        return Dataset(list(z['names']), z['images'], z['lung'], z['infection'], z['labels'], list(z['boxes']))
+        with open(os.path.join(DATA, 'files.csv')) as f:
+            n_rows = sum(1 for _ in csv.DictReader(f))
+        if len(z['names']) == n_rows:  # a re-staged data set (more images) rebuilds the cache
+            return Dataset(list(z['names']), z['images'], z['lung'], z['infection'], z['labels'], list(z['boxes']))
     ds = _load_from_disk()
     os.makedirs(RUNS, exist_ok=True)
     box_arr = np.empty(len(ds.boxes), dtype=object)

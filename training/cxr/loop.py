@@ -14,10 +14,13 @@ from data import RUNS
 
 def train(name: str, model: torch.nn.Module, n_train: int, epochs: int, batch: int, lr: float,
           step: Callable[[torch.nn.Module, np.ndarray, np.random.Generator], torch.Tensor],
-          seed: int = 0, weight_decay: float = 1e-4) -> torch.nn.Module:
-    """`step(model, batch_indices, rng)` returns the loss. Checkpoint after every epoch in runs/cxr/<name>/."""
-    torch.set_num_threads(1)
-    out = os.path.join(RUNS, name)
+          seed: int = 0, weight_decay: float = 1e-4, out_dir: str | None = None, threads: int = 1,
+          on_epoch: Callable[[torch.nn.Module, int], str] | None = None) -> torch.nn.Module:
+    """`step(model, batch_indices, rng)` returns the loss. Checkpoint after every epoch in `out_dir`
+    (default <runs>/cxr/<name>/), so an interrupted run resumes after its last finished epoch.
+    `on_epoch(model, epoch)` may return a note for the log line (e.g. a held-out figure that is only logged)."""
+    torch.set_num_threads(threads)
+    out = out_dir or os.path.join(RUNS, name)
     os.makedirs(out, exist_ok=True)
     ck_path = os.path.join(out, 'last.ckpt')
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
@@ -46,8 +49,15 @@ def train(name: str, model: torch.nn.Module, n_train: int, epochs: int, batch: i
             loss.backward()
             opt.step()
             losses.append(float(loss))
-        torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'epoch': epoch}, ck_path)
-        print(f'[{name}] epoch {epoch + 1}/{epochs} loss {np.mean(losses):.4f} {time.time() - t0:.0f}s', flush=True)
+        tmp = ck_path + '.tmp'  # write then rename: a kill mid-save never leaves a broken checkpoint
+        torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'epoch': epoch}, tmp)
+        os.replace(tmp, ck_path)
+        note = ''
+        if on_epoch is not None:
+            model.eval()
+            note = ' ' + on_epoch(model, epoch)
+        print(f'[{name}] epoch {epoch + 1}/{epochs} loss {np.mean(losses):.4f} {time.time() - t0:.0f}s{note}',
+              flush=True)
     model.eval()
     return model
 

@@ -9,59 +9,39 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encode as encodePng } from 'fast-png';
-import * as ort from 'onnxruntime-node';
 import { inputsFromPaths } from '../../src/core/ingest/nodeInputs.ts';
 import { ingest } from '../../src/core/ingest/ingest.ts';
 import { decodeSlice } from '../../src/core/series/decodeSlice.ts';
-import type { AnalysisContext } from '../../src/core/analyses/analysis.ts';
-import type { Tensor } from '../../src/core/runtime/tensor.ts';
-import { cxrGray8, prepareCxrInput } from '../../src/core/analyses/cxr/cxrPreprocess.ts';
-import { decodeCxrOutputs, runCxrModels } from '../../src/core/analyses/cxr/cxrAnalysis.ts';
-import { CXR_INPUT } from '../../src/core/analyses/cxr/cxrModelSpec.ts';
+import { cxrGray8 } from '../../src/core/analyses/cxr/cxrPreprocess.ts';
+import { CXR_MODELS, decodeCxrOutputs, runCxrModels, type CxrRawOutputs } from '../../src/core/analyses/cxr/cxrAnalysis.ts';
+import { modelInput } from '../../src/core/imageOps/modelInput.ts';
 import { stretchPlacement } from '../../src/core/imageOps/placement.ts';
+import { createNodeAnalysisContext } from '../../src/core/runtime/nodeContext.ts';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const samples = path.resolve(repo, '../shared/data/dicom-samples/cr-dx-chest');
-const outDir = path.join(repo, 'models', 'cxr-classification', 'card-images');
+const outDir = process.argv[2] ? path.resolve(process.argv[2]) : path.join(repo, 'models', 'cxr-classification', 'card-images');
 
-function ortContext(): AnalysisContext {
-  return {
-    async getSession(modelId: string) {
-      const s = await ort.InferenceSession.create(path.join(repo, 'models', modelId, 'model.int8.onnx'), { intraOpNumThreads: 1 });
-      return {
-        modelId, backend: 'cpu',
-        async run(feeds: Record<string, Tensor>) {
-          const inp: Record<string, ort.Tensor> = {};
-          for (const [k, t] of Object.entries(feeds)) inp[k] = new ort.Tensor('float32', t.data, t.dims);
-          const out = await s.run(inp);
-          const res: Record<string, Tensor> = {};
-          for (const [k, t] of Object.entries(out)) res[k] = { data: t.data as Float32Array, dims: t.dims.map(Number) };
-          return res;
-        },
-        release: () => s.release(),
-      };
-    },
-  };
-}
-
-const size = CXR_INPUT.size;
-const intensity = { ...CXR_INPUT.intensity, mean: [...CXR_INPUT.intensity.mean], std: [...CXR_INPUT.intensity.std] };
+const ctx = await createNodeAnalysisContext(path.join(repo, 'models'), { threads: 1 });
+// the segmentation model's input spec (from its manifest entry) is the grid of the overlay image
+const segInput = (await ctx.getSession(CXR_MODELS.segmentation)).entry.input;
+const size = segInput.width;
 mkdirSync(outDir, { recursive: true });
 const { series, errors } = await ingest(await inputsFromPaths([samples]));
 for (const e of errors) console.error('ingest error', e);
-const ctx = ortContext();
 const table = ['| file | DICOM | size | class (p) | infection % of lung | boxes A / B / ensemble (>= 0.3) |', '|---|---|---|---|---|---|'];
 for (const s of series) {
   for (const slice of s.slices) {
     const image = await decodeSlice(slice);
     const gray = cxrGray8(image);
-    const input = prepareCxrInput(gray, size, intensity);
-    const raw = await runCxrModels(input, ctx);
-    const full = decodeCxrOutputs(raw, input.placement);
-    // the same outputs on the model grid, for a 128-px overlay
-    const small = decodeCxrOutputs(raw, stretchPlacement(size, size, size, size));
+    const input = modelInput(gray, segInput);
+    const raw = await runCxrModels(gray, ctx);
+    const full = decodeCxrOutputs(raw);
+    // the same outputs on the model grid, for a model-size overlay
+    const grid = stretchPlacement(size, size, size, size);
+    const small = decodeCxrOutputs(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, { ...v, placement: grid }])) as CxrRawOutputs);
     const base = path.basename(slice.input.name).replace(/\.dcm$/, '').slice(0, 40);
-    const g8 = Uint8Array.from(input.gray.data, (v) => Math.round(v));
+    const g8 = Uint8Array.from(input.raster.data, (v) => Math.round(v));
     writeFileSync(path.join(outDir, `${base}.input.png`), encodePng({ width: size, height: size, data: g8, channels: 1, depth: 8 }));
     const rgb = new Uint8Array(size * size * 3);
     for (let i = 0; i < size * size; i++) {
@@ -86,6 +66,7 @@ for (const s of series) {
 }
 
 writeFileSync(path.join(outDir, 'results.md'), table.join('\n') + '\n');
+await ctx.release();
 
 function drawBox(rgb: Uint8Array, x: number, y: number, w: number, h: number): void {
   const x0 = Math.max(0, Math.round(x)), y0 = Math.max(0, Math.round(y));

@@ -40,7 +40,7 @@ export interface StartOfflineOptions {
 }
 
 /** Ask a worker for its precache info over a MessageChannel. */
-export function requestInfo(worker: ServiceWorker, timeoutMs = 3000): Promise<ServiceWorkerInfo | null> {
+function requestInfo(worker: ServiceWorker, timeoutMs = 3000): Promise<ServiceWorkerInfo | null> {
   return new Promise((resolve) => {
     const channel = new MessageChannel();
     const timer = setTimeout(() => resolve(null), timeoutMs);

@@ -1,7 +1,6 @@
 // How much this origin stores, and the "Clear cached models" action.
-// Model bytes live in two Cache Storage caches: the service worker's precache of the bundled models
-// (lunglens-sw-models-<version>) and the inference runtime's verified copies (MODEL_CACHE).
-import { MODEL_CACHE } from '../../core/runtime/modelFiles.ts';
+// Model bytes live in the model caches shared by the service worker and the runtime
+// (lunglens-sw-models-*, see src/core/runtime/modelCache.ts).
 import { MODELS_CACHE_PREFIX, SHELL_CACHE_PREFIX } from './cacheNames.ts';
 
 export type CacheKind = 'app' | 'models' | 'other';
@@ -16,7 +15,7 @@ export interface StorageUsage {
 }
 
 export function cacheKind(name: string): CacheKind {
-  if (name === MODEL_CACHE || name.startsWith(MODELS_CACHE_PREFIX)) return 'models';
+  if (name.startsWith(MODELS_CACHE_PREFIX)) return 'models';
   if (name.startsWith(SHELL_CACHE_PREFIX)) return 'app';
   return 'other';
 }

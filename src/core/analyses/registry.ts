@@ -1,22 +1,35 @@
 /**
- * Every per-image analysis the app and the CLI can run, in one list (the DESIGN's "registered in one list").
- * Hosts pick by `modality` and check `modelIds` against the manifest. CT entries here; CXR adds its own.
+ * Every analysis the app and the CLI run, in one list: one line per folder. The worker runs them by id,
+ * the CLI prints their records, the report / CSV / exports and the panel read their declarations.
  */
-import type { ImageAnalysis } from './analysis.ts';
-import { ctInfectionAnalysis } from './ct/ctInfectionAnalysis.ts';
-import { ctLesionAnalysis } from './ct/ctLesionAnalysis.ts';
-import { cxrAnalysis } from './cxr/cxrAnalysis.ts';
-import { imageReportAnalysis } from './imageReport.ts';
+import type { AnalysisModule, ImageFacts, ImageModality } from './analysisModule.ts';
+import { ctAnalysis } from './ct/index.ts';
+import { cxrAnalysis } from './cxr/index.ts';
+import { hasModalityValues } from '../image/medicalImage.ts';
 
-export const ANALYSES: readonly ImageAnalysis<unknown>[] = [
-  ctInfectionAnalysis,
-  ctLesionAnalysis,
+export const ANALYSES: readonly AnalysisModule[] = [
+  ctAnalysis,
   cxrAnalysis,
-  // What the app runs per image: the CLI's record + masks (see imageReport.ts).
-  imageReportAnalysis('ct', [...ctInfectionAnalysis.modelIds, ...ctLesionAnalysis.modelIds]),
-  imageReportAnalysis('cxr', cxrAnalysis.modelIds),
 ];
 
-export function analysesFor(modality: 'ct' | 'cxr'): ImageAnalysis<unknown>[] {
-  return ANALYSES.filter((a) => a.modality === modality);
+/** DICOM modalities analysed as chest radiographs. */
+const RADIOGRAPH_MODALITIES = new Set(['CR', 'DX', 'DR']);
+
+/** What DICOM says the image is; null for PNG/JPEG (and other modalities): the user (or `--modality`) must say. */
+export function modalityOf(image: ImageFacts): ImageModality | null {
+  if (!hasModalityValues(image.kind)) return null;
+  if (image.modality === 'CT') return 'ct';
+  if (RADIOGRAPH_MODALITIES.has(image.modality)) return 'cxr';
+  return null;
+}
+
+/** The analyses that apply to an image (or a series' first slice) of the given modality, in registry order. */
+export function analysesFor(image: ImageFacts, modality: ImageModality, registry: readonly AnalysisModule[] = ANALYSES): AnalysisModule[] {
+  return registry.filter((m) => m.modality === modality && (m.accepts?.(image) ?? true));
+}
+
+export function analysisById(id: string, registry: readonly AnalysisModule[] = ANALYSES): AnalysisModule {
+  const m = registry.find((a) => a.id === id);
+  if (!m) throw new Error(`Unknown analysis "${id}" (have: ${registry.map((a) => a.id).join(', ') || 'none'})`);
+  return m;
 }

@@ -1,5 +1,5 @@
 import type { MedicalImage } from '../image/medicalImage.ts';
-import { DicomError } from './dicomError.ts';
+import { asDicomError, DicomError } from './dicomError.ts';
 import { frameBytes } from './frameBytes.ts';
 import { decodeEncapsulatedFrame } from './codecs/decodeFrameBytes.ts';
 import { applyModalityLut, modalityValueOf } from './modalityLut.ts';
@@ -19,10 +19,10 @@ export async function decodeFrame(parsed: ParsedDicom, header: ImageHeader, fram
   if (header.photometric === 'PALETTE COLOR') {
     throw new DicomError('decode-failed', 'PALETTE COLOR images are not supported.');
   }
-  const { bytes, bitOffset } = frameBytes(parsed.dataSet, header, frameIndex);
   let stored: Int32Array;
   let convertedToRgb = false;
   try {
+    const { bytes, bitOffset } = frameBytes(parsed.dataSet, header, frameIndex);
     if (!info || info.encoding === 'native') {
       stored = nativeStoredValues(bytes, bitOffset, header, !!info?.bigEndian);
     } else {
@@ -31,8 +31,7 @@ export async function decodeFrame(parsed: ParsedDicom, header: ImageHeader, fram
       stored = decodedStoredValues(decoded, header);
     }
   } catch (e) {
-    if (e instanceof DicomError) throw e;
-    throw new DicomError('decode-failed', `Frame ${frameIndex + 1} could not be decoded: ${e instanceof Error ? e.message : String(e)}`);
+    throw asDicomError(e, 'decode-failed', `Frame ${frameIndex + 1} could not be decoded: `);
   }
   if (header.samplesPerPixel === 3 && !convertedToRgb && header.photometric === 'YBR_FULL') {
     ybrFullToRgb(stored, (1 << header.bitsStored) - 1);

@@ -9,7 +9,9 @@ export type DicomErrorCode =
   | 'no-pixel-data'
   | 'encrypted'
   | 'decode-failed'
-  | 'read-failed';
+  | 'read-failed'
+  | 'invalid-header'
+  | 'too-large';
 
 const actions: Record<DicomErrorCode, string> = {
   'not-dicom': 'Check that this is a DICOM, PNG or JPEG image; other files are skipped.',
@@ -20,6 +22,9 @@ const actions: Record<DicomErrorCode, string> = {
   encrypted: 'The object is encrypted; decrypt it with the tool that produced it before loading.',
   'decode-failed': 'The pixel data could not be decoded; the file may be damaged. Try re-exporting it.',
   'read-failed': 'The file could not be read (permissions, or it was moved). Try selecting it again.',
+  'invalid-header':
+    'The header contradicts itself or the pixel data (size, bits, frames, transfer syntax); the file is damaged or was written wrongly. Re-export it.',
+  'too-large': 'Downsample or crop the image (e.g. to 4096×4096) before loading it.',
 };
 
 export class DicomError extends Error {
@@ -35,4 +40,25 @@ export class DicomError extends Error {
 
 export function actionFor(code: DicomErrorCode): string {
   return actions[code];
+}
+
+/** Text of any thrown value: libraries throw strings, objects and Errors alike (dicomParser throws strings). */
+export function thrownText(e: unknown): string {
+  if (e instanceof Error) return e.message || e.name;
+  if (typeof e === 'string') return e;
+  if (e && typeof e === 'object') {
+    const inner = (e as { exception?: unknown; message?: unknown }).exception ?? (e as { message?: unknown }).message;
+    if (inner !== undefined && inner !== e) return thrownText(inner);
+    try {
+      return JSON.stringify(e);
+    } catch {
+      return String(e);
+    }
+  }
+  return String(e);
+}
+
+/** Any thrown value as a DicomError (kept when it already is one). */
+export function asDicomError(e: unknown, code: DicomErrorCode = 'decode-failed', prefix = ''): DicomError {
+  return e instanceof DicomError ? e : new DicomError(code, `${prefix}${thrownText(e)}`);
 }

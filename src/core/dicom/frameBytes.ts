@@ -4,7 +4,7 @@ import type { ImageHeader } from './readHeader.ts';
 import { transferSyntaxInfo } from './transferSyntax.ts';
 
 /** Size in bytes of one native (uncompressed) frame; 1-bit data is packed. */
-export function nativeFrameBits(h: ImageHeader): number {
+function nativeFrameBits(h: ImageHeader): number {
   return h.rows * h.columns * h.samplesPerPixel * h.bitsAllocated;
 }
 

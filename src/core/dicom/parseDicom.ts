@@ -1,6 +1,6 @@
 import { inflateSync } from 'fflate';
 import { dicomParser, type DataSet } from './dicomParserModule.ts';
-import { DicomError } from './dicomError.ts';
+import { DicomError, thrownText } from './dicomError.ts';
 import { isSupportedTransferSyntax, transferSyntaxName } from './transferSyntax.ts';
 
 export interface ParsedDicom {
@@ -29,6 +29,7 @@ export function parseDicom(bytes: Uint8Array): ParsedDicom {
       throw new DicomError('not-dicom', bytes.length < 132 ? `Not a DICOM file (only ${bytes.length} bytes).` : 'Not a DICOM file (no "DICM" marker and no recognisable data set).');
     }
   }
+  if (hasPreamble) checkMetaSyntaxMatchesBody(bytes);
   let dataSet: DataSet;
   try {
     dataSet = dicomParser.parseDicom(bytes, {
@@ -58,7 +59,11 @@ function checkDecodable(dataSet: DataSet, transferSyntax: string): void {
   }
   const pixel = dataSet.elements.x7fe00010 ?? dataSet.elements.x7fe00008 ?? dataSet.elements.x7fe00009;
   if (!pixel) {
-    const sop = dataSet.string('x00080016') ?? '';
+    const sop = (dataSet.string('x00080016') ?? '').replace(/\0/g, '').trim();
+    if (isImageStorage(sop) || (dataSet.elements.x00280010 && dataSet.elements.x00280011)) {
+      throw new DicomError('truncated', `No Pixel Data in an image object (${sop ? `SOP class ${sop}` : 'it has Rows and Columns'}): ` +
+        'the file ends before its pixels, or its data set is damaged.');
+    }
     throw new DicomError('no-pixel-data', `No pixel data: ${describeSopClass(sop)}.`);
   }
   if (!dataSet.elements.x7fe00010) {
@@ -67,6 +72,11 @@ function checkDecodable(dataSet: DataSet, transferSyntax: string): void {
   if (!isSupportedTransferSyntax(transferSyntax)) {
     throw new DicomError('unsupported-transfer-syntax', `Unsupported transfer syntax: ${transferSyntaxName(transferSyntax)}.`);
   }
+}
+
+/** CR, DX, mammography, CT, MR, US, SC, NM, XA, PET (and their enhanced forms): always carry pixels. */
+function isImageStorage(uid: string): boolean {
+  return /^1\.2\.840\.10008\.5\.1\.4\.1\.1\.(1|1\.1|1\.1\.\d+|1\.2(\.\d+)*|2|2\.1|4|4\.1|6\.1|7(\.\d+)?|20|12\.1|128)$/.test(uid);
 }
 
 function describeSopClass(uid: string): string {
@@ -82,16 +92,47 @@ function describeSopClass(uid: string): string {
 
 function classifyParserError(e: unknown, length: number): DicomError {
   if (e instanceof DicomError) return e;
-  const inner = (e && typeof e === 'object' && 'exception' in e ? (e as { exception: unknown }).exception : e) as unknown;
-  const text = inner instanceof Error ? inner.message : String(inner);
+  const text = thrownText(e);
+  if (/call stack|too much recursion/i.test(text)) {
+    return new DicomError('invalid-header', 'Sequences are nested too deeply to read (thousands of levels): the file is damaged or malicious.');
+  }
   if (/DICM prefix not found|not a valid DICOM/i.test(text)) return new DicomError('not-dicom', 'Not a DICOM file (no "DICM" marker).');
   if (/past end|buffer overrun|overread|end of buffer|beyond|out of bounds|Offset is outside|exceed/i.test(text)) {
-    return new DicomError('truncated', `The file is truncated (${length} bytes; the parser ran past the end: ${text}).`);
+    return new DicomError('truncated', `The file ends before its data set does (${length} bytes): it is truncated, or an element length in it is wrong (${text}).`);
   }
   if (/inflat|incorrect header|invalid (block|distance|length)|unexpected EOF/i.test(text)) {
     return new DicomError('truncated', `The deflated data set is damaged or truncated (${text}).`);
   }
   return new DicomError('not-dicom', `Not a readable DICOM file (${text}).`);
+}
+
+/**
+ * The meta header names the body's encoding; a body written with the other VR encoding makes
+ * every length wrong. Told apart by the first body element: explicit VR has two uppercase
+ * letters after the tag, implicit VR has a 4-byte length there. Only the two plain
+ * little-endian syntaxes are checked: the others are never mixed up this way in practice.
+ */
+function checkMetaSyntaxMatchesBody(bytes: Uint8Array): void {
+  let pos = 132;
+  let syntax: string | undefined;
+  // Meta elements are always explicit VR little endian.
+  while (pos + 12 <= bytes.length && (bytes[pos] | (bytes[pos + 1] << 8)) === 0x0002) {
+    const element = bytes[pos + 2] | (bytes[pos + 3] << 8);
+    const vr = readAscii(bytes, pos + 4, 2);
+    const long = ['OB', 'OW', 'OF', 'SQ', 'UT', 'UN'].includes(vr);
+    const length = long ? (bytes[pos + 8] | (bytes[pos + 9] << 8) | (bytes[pos + 10] << 16)) + bytes[pos + 11] * 2 ** 24 : bytes[pos + 6] | (bytes[pos + 7] << 8);
+    const start = pos + (long ? 12 : 8);
+    if (element === 0x0010) syntax = readAscii(bytes, start, length).replace(/[\0 ]+$/, '');
+    pos = start + length;
+  }
+  if (!syntax || pos + 8 > bytes.length) return;
+  const explicitBody = /^[A-Z]{2}$/.test(readAscii(bytes, pos + 4, 2));
+  if (syntax === implicitLittle && explicitBody) {
+    throw new DicomError('invalid-header', 'The meta header says Implicit VR Little Endian, but the data set is written with explicit VRs: the transfer syntax is wrong.');
+  }
+  if (syntax === explicitLittle && !explicitBody) {
+    throw new DicomError('invalid-header', 'The meta header says Explicit VR Little Endian, but the data set has no VRs (implicit VR): the transfer syntax is wrong.');
+  }
 }
 
 /**

@@ -2,7 +2,8 @@ import type { DataSet } from './dicomParserModule.ts';
 import type { ParsedDicom } from './parseDicom.ts';
 import type { SliceHeader } from '../series/series.ts';
 import type { VoiLutFunction, VoiLutTable, VoiWindow } from '../image/medicalImage.ts';
-import { DicomError } from './dicomError.ts';
+import { asDicomError, DicomError } from './dicomError.ts';
+import { readNumberOfFrames, validateImageHeader } from './validateImageHeader.ts';
 
 /** Modality LUT Sequence item: stored value → modality value table. */
 export interface ModalityLutTable {
@@ -30,12 +31,22 @@ export interface ImageHeader extends SliceHeader {
   framePositions?: ([number, number, number] | undefined)[];
 }
 
+/** Reads and validates the image header; throws DicomError only (dicomParser's accessors can throw strings). */
 export function readImageHeader(parsed: ParsedDicom): ImageHeader {
+  try {
+    return readHeaderFields(parsed);
+  } catch (e) {
+    throw asDicomError(e, 'invalid-header', 'The image header could not be read: ');
+  }
+}
+
+function readHeaderFields(parsed: ParsedDicom): ImageHeader {
   const ds = parsed.dataSet;
   const rows = ds.uint16('x00280010') ?? 0;
   const columns = ds.uint16('x00280011') ?? 0;
   const bitsAllocated = ds.uint16('x00280100') ?? 0;
-  if (!rows || !columns || !bitsAllocated) {
+  const absent = ['x00280010', 'x00280011', 'x00280100'].filter((t) => !ds.elements[t]?.length);
+  if (absent.length) {
     throw new DicomError('no-pixel-data', 'Pixel data present but Rows/Columns/Bits Allocated are missing.');
   }
   const pixelRepresentation = (ds.uint16('x00280103') ?? 0) === 1 ? 1 : 0;
@@ -60,7 +71,7 @@ export function readImageHeader(parsed: ParsedDicom): ImageHeader {
     modality: str(ds, 'x00080060') ?? '',
     rows,
     columns,
-    numberOfFrames: Math.max(1, ds.intString('x00280008') ?? 1),
+    numberOfFrames: readNumberOfFrames(ds),
     transferSyntax: parsed.transferSyntax,
     photometric: (str(ds, 'x00280004') ?? 'MONOCHROME2').toUpperCase(),
     bitsAllocated,
@@ -94,6 +105,7 @@ export function readImageHeader(parsed: ParsedDicom): ImageHeader {
     manufacturer: str(ds, 'x00080070'),
     framePositions: framePositions && framePositions.some((p) => p) ? framePositions : undefined,
   };
+  validateImageHeader(ds, header, parsed.bytes.length);
   return header;
 }
 

@@ -64,8 +64,3 @@ export function transferSyntaxName(uid: string): string {
   const name = syntaxes[uid]?.name ?? unsupportedNames[uid];
   return name ? `${name} (${uid})` : uid;
 }
-
-export function isLossyTransferSyntax(uid: string): boolean {
-  return ['1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.51', '1.2.840.10008.1.2.4.53',
-    '1.2.840.10008.1.2.4.55', '1.2.840.10008.1.2.4.81', '1.2.840.10008.1.2.4.91'].includes(uid);
-}

@@ -29,7 +29,12 @@ export interface VoiLutTable {
 
 export type VoiLutFunction = 'LINEAR' | 'LINEAR_EXACT' | 'SIGMOID';
 
-export type SourceKind = 'dicom' | 'png' | 'jpeg';
+export type SourceKind = 'dicom' | 'png' | 'jpeg' | 'nifti';
+
+/** DICOM and NIfTI carry modality values (HU for CT); PNG/JPEG carry display grey levels. */
+export function hasModalityValues(kind: SourceKind | string): boolean {
+  return kind === 'dicom' || kind === 'nifti';
+}
 
 export interface MedicalImage {
   /** Display name / relative path of the file. Never leaves the device. */
@@ -76,3 +81,11 @@ export interface MedicalImage {
   convolutionKernel?: string;
   manufacturer?: string;
 }
+
+/** Fields every single-channel, non-inverted image shares (PNG/JPEG, NIfTI): no photometric surprises. */
+export const PLAIN_GRAY = {
+  samplesPerPixel: 1,
+  photometric: 'MONOCHROME2',
+  invert: false,
+  voiLutFunction: 'LINEAR',
+} as const satisfies Pick<MedicalImage, 'samplesPerPixel' | 'photometric' | 'invert' | 'voiLutFunction'>;

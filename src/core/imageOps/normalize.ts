@@ -1,13 +1,6 @@
 import type { Raster } from './raster.ts';
+import type { IntensitySpec } from '../runtime/manifest.ts';
 import type { Tensor } from '../runtime/tensor.ts';
-
-/** Manifest `input.intensity`: x = (pixel8 * scale - mean[c]) / std[c]. */
-export interface IntensitySpec {
-  source: string;
-  scale: number;
-  mean: number[];
-  std: number[];
-}
 
 /**
  * 8-bit raster (values 0..255, any float storage) → model tensor [1, C, H, W] or

@@ -40,7 +40,7 @@ export function inputsFromDataTransferItems(items: DataTransferItem[]): Promise<
 }
 
 /** Walks a FileSystemEntry tree (folders dropped onto the page). */
-export async function inputsFromEntry(entry: FileSystemEntry, prefix = ''): Promise<IngestInput[]> {
+async function inputsFromEntry(entry: FileSystemEntry, prefix = ''): Promise<IngestInput[]> {
   const path = prefix ? `${prefix}/${entry.name}` : entry.name;
   if (entry.isFile) {
     const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));

@@ -68,14 +68,14 @@ async function ingestOne(input: IngestInput, inputIndex: number): Promise<{ slic
     return { error: toIngestError(input.name, new DicomError('read-failed', `Could not read the file: ${message(e)}`)) };
   }
   try {
-    const headers = readSliceHeaders(bytes);
+    const headers = readSliceHeaders(bytes, input.name);
     return { slices: headers.map((header, frameIndex) => ({ input, inputIndex, frameIndex, header })) };
   } catch (e) {
     return { error: toIngestError(input.name, e) };
   }
 }
 
-export function toIngestError(file: string, e: unknown): IngestError {
+function toIngestError(file: string, e: unknown): IngestError {
   const err = e instanceof DicomError ? e : new DicomError('decode-failed', `Unexpected error: ${message(e)}`);
   return { file, code: err.code, message: err.message, action: actionFor(err.code) };
 }

@@ -1,10 +1,15 @@
 import type { SliceHeader } from '../series/series.ts';
+import { checkImageSize } from '../dicom/imageLimits.ts';
 import type { RasterKind } from './rasterImage.ts';
 
-/** Width/height of a PNG (IHDR) or JPEG (first SOFn) without decoding it: ingestion stays cheap. */
+/**
+ * Width/height of a PNG (IHDR) or JPEG (first SOFn) without decoding it: ingestion stays cheap.
+ * Undefined when the header is incomplete; throws DicomError for an empty or oversized image.
+ */
 export function readRasterHeader(bytes: Uint8Array, kind: RasterKind): SliceHeader | undefined {
   const dims = kind === 'png' ? pngSize(bytes) : jpegSize(bytes);
   if (!dims) return undefined;
+  checkImageSize(dims.width, dims.height, `The ${kind.toUpperCase()}`);
   return {
     kind,
     modality: '',

@@ -1,7 +1,8 @@
 import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
-import type { MedicalImage, PixelArray } from '../image/medicalImage.ts';
-import { DicomError } from '../dicom/dicomError.ts';
+import { PLAIN_GRAY, type MedicalImage, type PixelArray } from '../image/medicalImage.ts';
+import { DicomError, thrownText } from '../dicom/dicomError.ts';
+import { readRasterHeader } from './rasterHeader.ts';
 
 export type RasterKind = 'png' | 'jpeg';
 
@@ -22,6 +23,8 @@ export function rasterKindOf(bytes: Uint8Array): RasterKind | undefined {
 export function decodeRasterImage(bytes: Uint8Array, source: string): MedicalImage {
   const kind = rasterKindOf(bytes);
   if (!kind) throw new DicomError('not-dicom', 'Not a DICOM, PNG or JPEG image.');
+  // Size limits and empty images are refused from the header, before the decoder allocates anything.
+  if (!readRasterHeader(bytes, kind)) throw new DicomError('truncated', `${kind.toUpperCase()} header is incomplete.`);
   let width: number, height: number, channels: number, data: ArrayLike<number>, depth = 8;
   try {
     if (kind === 'png') {
@@ -42,9 +45,10 @@ export function decodeRasterImage(bytes: Uint8Array, source: string): MedicalIma
       data = img.data;
     }
   } catch (e) {
-    throw new DicomError('decode-failed', `${kind.toUpperCase()} could not be decoded: ${e instanceof Error ? e.message : String(e)}`);
+    throw new DicomError('decode-failed', `${kind.toUpperCase()} could not be decoded: ${thrownText(e)}`);
   }
   const n = width * height;
+  if (!(n > 0)) throw new DicomError('invalid-header', `The ${kind.toUpperCase()} is ${width}×${height} pixels: nothing to analyse.`);
   const pixels: PixelArray = depth === 16 ? new Uint16Array(n) : new Uint8Array(n);
   if (channels >= 3) {
     for (let i = 0; i < n; i++) {
@@ -68,14 +72,11 @@ export function decodeRasterImage(bytes: Uint8Array, source: string): MedicalIma
     columns: width,
     frameIndex: 0,
     numberOfFrames: 1,
-    samplesPerPixel: 1,
+    ...PLAIN_GRAY,
     pixels,
     minValue: min,
     maxValue: max,
-    photometric: 'MONOCHROME2',
-    invert: false,
     windows: [{ center: (top + 1) / 2, width: top + 1, explanation: 'full range' }],
-    voiLutFunction: 'LINEAR',
     bitsAllocated: depth,
     bitsStored: depth,
     pixelRepresentation: 0,

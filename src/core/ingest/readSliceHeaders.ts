@@ -4,12 +4,14 @@ import { readImageHeader, type ImageHeader } from '../dicom/readHeader.ts';
 import type { SliceHeader } from '../series/series.ts';
 import { readRasterHeader } from './rasterHeader.ts';
 import { rasterKindOf } from './rasterImage.ts';
+import { looksLikeNifti, niftiSliceHeaders } from '../nifti/niftiSlices.ts';
 
 /**
  * Header-only look at one file: one SliceHeader per frame (PNG/JPEG: one). No pixels are
  * decoded. Throws DicomError with the named reason.
  */
-export function readSliceHeaders(bytes: Uint8Array): SliceHeader[] {
+export function readSliceHeaders(bytes: Uint8Array, name = ''): SliceHeader[] {
+  if (looksLikeNifti(bytes)) return niftiSliceHeaders(bytes, name);
   const raster = rasterKindOf(bytes);
   if (raster) {
     const h = readRasterHeader(bytes, raster);

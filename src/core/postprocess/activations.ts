@@ -5,12 +5,6 @@ export function sigmoid(x: number): number {
   return e / (1 + e);
 }
 
-export function sigmoidArray(xs: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(xs.length);
-  for (let i = 0; i < xs.length; i++) out[i] = sigmoid(xs[i]);
-  return out;
-}
-
 /**
  * Softmax along `axis` of a row-major tensor with shape `dims` (max-subtracted, so
  * large logits do not overflow). Returns a new array of the same shape.

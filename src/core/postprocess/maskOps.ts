@@ -1,4 +1,4 @@
-import type { ImageMask } from '../analyses/analysis.ts';
+import type { ImageMask } from '../analyses/analysisModule.ts';
 import type { Placement } from '../imageOps/placement.ts';
 import { cropRaster, pasteRaster } from '../imageOps/crop.ts';
 import { resizeBilinear } from '../imageOps/resizeBilinear.ts';

@@ -1,8 +1,10 @@
-import type { AnalysisKind, CtRecord, CxrRecord, ModelRef, SliceRecord } from './analysisRecords.ts';
-import type { CtSeriesSummary } from './ctSeriesSummary.ts';
+/**
+ * The JSON report a user exports: the series, the analysis that ran, its models, every slice's record and
+ * the analysis' series summary. Everything in it stays on the device unless the user shares it.
+ */
+import type { AnalysisRecord, ModelRef, SliceRecord } from '../analyses/analysisModule.ts';
 
-/** The JSON report a user exports. Everything in it stays on the device unless they share it. */
-export interface AnalysisReport {
+export interface AnalysisReport<R extends AnalysisRecord = AnalysisRecord, S = unknown> {
   schema: 'lunglens-report/1';
   generatedAt: string;
   disclaimer: string;
@@ -17,31 +19,32 @@ export interface AnalysisReport {
     /** SOP Instance UIDs of the analysed images, in series order. */
     sopInstanceUIDs: string[];
   };
-  analysis: AnalysisKind;
+  /** The analysis module's id. */
+  analysis: string;
   models: ModelRef[];
-  slices: SliceRecord<CtRecord | CxrRecord>[];
-  summary: CtSeriesSummary | null;
+  slices: SliceRecord<R>[];
+  summary: S | null;
   complete: boolean;
 }
 
-export const disclaimer =
+const disclaimer =
   'Research use only. LungLens is not a medical device and must not be used for diagnosis or treatment decisions.';
 
-export interface ReportInput {
+export interface ReportInput<R extends AnalysisRecord, S> {
   appVersion: string;
   backend: string;
-  analysis: AnalysisKind;
+  analysis: string;
   series: { studyInstanceUID?: string; seriesInstanceUID?: string; modality: string; kind: string; sliceCount: number };
-  slices: SliceRecord<CtRecord | CxrRecord>[];
-  summary: CtSeriesSummary | null;
+  slices: SliceRecord<R>[];
+  summary: S | null;
   complete: boolean;
   now?: Date;
 }
 
-export function buildReport(input: ReportInput): AnalysisReport {
+export function buildReport<R extends AnalysisRecord, S>(input: ReportInput<R, S>): AnalysisReport<R, S> {
   const slices = [...input.slices].sort((a, b) => a.index - b.index);
   const models = new Map<string, ModelRef>();
-  for (const s of slices) for (const m of s.record.models ?? []) models.set(m.id, m);
+  for (const s of slices) for (const m of s.record.models) models.set(m.id, m);
   return {
     schema: 'lunglens-report/1',
     generatedAt: (input.now ?? new Date()).toISOString(),

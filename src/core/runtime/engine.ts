@@ -3,7 +3,6 @@ import type { InferenceSession } from './session.ts';
 
 /** The user's setting. `webgl` only means something to the TFJS engine. */
 export type BackendPref = 'auto' | 'webgpu' | 'wasm' | 'webgl';
-export const BACKEND_PREFS: readonly BackendPref[] = ['auto', 'webgpu', 'wasm', 'webgl'];
 
 /** A model's verified bytes, keyed by manifest file path. */
 export interface ModelBytes {

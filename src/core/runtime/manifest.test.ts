@@ -83,14 +83,14 @@ describe('model files', () => {
     const f = await good();
     const serve = (body: Uint8Array | null, status = 200) => (async () => new Response(body as BodyInit, { status })) as typeof fetch;
     const seen: number[] = [];
-    const got = await fetchModelFile('http://localhost/models/', f, { cacheName: null, fetchImpl: serve(bytes), onProgress: (p) => seen.push(p.loadedBytes) });
+    const got = await fetchModelFile('http://localhost/models/', f, { cache: false, fetchImpl: serve(bytes), onProgress: (p) => seen.push(p.loadedBytes) });
     expect(Array.from(got)).toEqual(Array.from(bytes));
     expect(seen.at(-1)).toBe(bytes.byteLength);
     const bad = bytes.slice(); bad[0] ^= 0xff;
-    await expect(fetchModelFile('http://localhost/models/', f, { cacheName: null, fetchImpl: serve(bad) })).rejects.toThrow(ModelIntegrityError);
-    const missing = fetchModelFile('http://localhost/models/', f, { cacheName: null, fetchImpl: serve(null, 404) });
+    await expect(fetchModelFile('http://localhost/models/', f, { cache: false, fetchImpl: serve(bad) })).rejects.toThrow(ModelIntegrityError);
+    const missing = fetchModelFile('http://localhost/models/', f, { cache: false, fetchImpl: serve(null, 404) });
     await expect(missing).rejects.toThrow(ModelFileMissingError);
-    await expect(fetchModelFile('http://localhost/models/', f, { cacheName: null, fetchImpl: serve(null, 404) }))
+    await expect(fetchModelFile('http://localhost/models/', f, { cache: false, fetchImpl: serve(null, 404) }))
       .rejects.toThrow('Model file missing: toy/model.onnx (HTTP 404 for http://localhost/models/toy/model.onnx)');
   });
 });

@@ -5,20 +5,12 @@
  * its own export sees exactly what to fix.
  */
 
-export const KNOWN_TASKS = [
-  'ct-infection-regression',
-  'ct-lesion-segmentation',
-  'ct-lung-segmentation',
-  'cxr-segmentation',
-  'cxr-classification',
-  'cxr-opacity-detection',
-] as const;
 export type Decode = 'linear' | 'sigmoid' | 'softmax' | 'softmax-expectation' | 'logits' | 'boxes';
-export const DECODES: readonly Decode[] = ['linear', 'sigmoid', 'softmax', 'softmax-expectation', 'logits', 'boxes'];
-export const CROPS = ['none', 'lung-box', 'letterbox'] as const;
+const DECODES: readonly Decode[] = ['linear', 'sigmoid', 'softmax', 'softmax-expectation', 'logits', 'boxes'];
+const CROPS = ['none', 'lung-box', 'letterbox'] as const;
 /** `area` = PyTorch `F.interpolate(mode='area')` (adaptive average pooling), used by the CXR models. */
-export const RESIZES = ['bilinear-half-pixel', 'area', 'none'] as const;
-export const QUANTIZATIONS = ['none', 'int8-weights', 'uint8-weights', 'float16'] as const;
+const RESIZES = ['bilinear-half-pixel', 'area', 'none'] as const;
+const QUANTIZATIONS = ['none', 'int8-weights', 'uint8-weights', 'float16'] as const;
 
 export interface ModelFile {
   /** Relative to models/. */
@@ -29,6 +21,7 @@ export interface ModelFile {
   role: string;
 }
 
+/** Manifest `input.intensity`: x = (pixel8 * scale - mean[c]) / std[c]. */
 export interface IntensitySpec {
   source: string;
   scale: number;

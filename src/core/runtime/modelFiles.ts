@@ -1,4 +1,5 @@
 import type { ModelFile } from './manifest.ts';
+import { findCachedModel, keepModel } from './modelCache.ts';
 import { sha256Hex } from './sha256.ts';
 
 /** A model file that is absent or could not be read; `path` names it (relative to models/). */
@@ -37,36 +38,29 @@ export interface DownloadProgress {
 
 export interface FetchModelOptions {
   onProgress?: (p: DownloadProgress) => void;
-  /** Cache API name; null disables caching (tests of the tamper path). */
-  cacheName?: string | null;
+  /** false: neither read nor write the model cache (tests of the tamper path). */
+  cache?: boolean;
   fetchImpl?: typeof fetch;
 }
 
-export const MODEL_CACHE = 'lunglens-models-v1';
-
 /**
  * Downloads one manifest file from `baseUrl` (the folder holding manifest.json) with
- * progress, verifies size + SHA-256, and keeps it in the Cache API so later and offline
- * visits read it locally. The cache key carries the hash, so an updated model is
- * fetched again; a cached copy is re-verified before use (a bad one is evicted).
+ * progress, verifies size + SHA-256, and keeps it in the model cache shared with the service worker
+ * (modelCache.ts) so later and offline visits read it locally. Cached copies are looked up by URL and
+ * hash, so an updated model is fetched again; a cached copy is re-verified before use (a bad one is evicted).
  */
 export async function fetchModelFile(baseUrl: string | URL, file: ModelFile, opts: FetchModelOptions = {}): Promise<Uint8Array> {
   const url = new URL(file.path, baseUrl).href;
-  const cacheName = opts.cacheName === undefined ? MODEL_CACHE : opts.cacheName;
-  const cache = cacheName && typeof caches !== 'undefined' ? await caches.open(cacheName).catch(() => null) : null;
-  const key = `${url}?sha256=${file.sha256}`;
-
-  if (cache) {
-    const hit = await cache.match(key);
-    if (hit) {
-      const bytes = new Uint8Array(await hit.arrayBuffer());
-      try {
-        await verifyModelBytes(file, bytes);
-        opts.onProgress?.({ path: file.path, loadedBytes: bytes.byteLength, totalBytes: file.bytes, fromCache: true });
-        return bytes;
-      } catch {
-        await cache.delete(key);
-      }
+  const useCache = opts.cache !== false;
+  const hit = useCache ? await findCachedModel(url, file.sha256) : null;
+  if (hit) {
+    const bytes = new Uint8Array(await hit.response.arrayBuffer());
+    try {
+      await verifyModelBytes(file, bytes);
+      opts.onProgress?.({ path: file.path, loadedBytes: bytes.byteLength, totalBytes: file.bytes, fromCache: true });
+      return bytes;
+    } catch {
+      await hit.cache.delete(url);
     }
   }
 
@@ -85,11 +79,7 @@ export async function fetchModelFile(baseUrl: string | URL, file: ModelFile, opt
   }
   const bytes = await readWithProgress(response, file, opts.onProgress);
   await verifyModelBytes(file, bytes);
-  if (cache) {
-    await cache
-      .put(key, new Response(bytes as BodyInit, { headers: { 'Content-Type': 'application/octet-stream' } }))
-      .catch(() => undefined); // quota exceeded: run anyway, just uncached
-  }
+  if (useCache) await keepModel(url, file.sha256, bytes);
   return bytes;
 }
 
@@ -130,12 +120,3 @@ async function readWithProgress(
   return out;
 }
 
-/** Does the Cache API hold a verified-at-write copy of every file of a model? (for an "offline ready" badge) */
-export async function isCached(baseUrl: string | URL, files: readonly ModelFile[], cacheName = MODEL_CACHE): Promise<boolean> {
-  if (typeof caches === 'undefined') return false;
-  const cache = await caches.open(cacheName);
-  for (const f of files) {
-    if (!(await cache.match(`${new URL(f.path, baseUrl).href}?sha256=${f.sha256}`))) return false;
-  }
-  return true;
-}

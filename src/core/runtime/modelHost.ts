@@ -1,4 +1,4 @@
-import type { AnalysisContext } from '../analyses/analysis.ts';
+import type { AnalysisContext } from '../analyses/analysisModule.ts';
 import type { BackendPref, Engine, EngineSession, ModelBytes } from './engine.ts';
 import {
   findModel, ManifestError, manifestProblems, ModelShapeError, outputDimsProblems, signatureProblems,
@@ -6,7 +6,7 @@ import {
 } from './manifest.ts';
 import { ModelFileMissingError, verifyModelBytes } from './modelFiles.ts';
 import { SerialQueue } from './serialQueue.ts';
-import type { InferenceSession } from './session.ts';
+import type { ModelSession } from './session.ts';
 import type { Tensor } from './tensor.ts';
 
 /** Told to the user once: a GPU backend failed and the work moved to the CPU fallback. */
@@ -54,15 +54,27 @@ export class ModelHost implements AnalysisContext {
   /** Bring-your-own models: bytes given by the user, kept in memory only. */
   private readonly userFiles = new Map<string, ReadonlyMap<string, Uint8Array>>();
 
+  /** The bundled entries (a frozen copy: the caller's manifest is never changed) and the user's. */
+  private readonly bundled: readonly ModelEntry[];
+  private user: readonly ModelEntry[] = [];
+  private current: Manifest;
+
   constructor(private readonly opts: ModelHostOptions) {
     this.pref = opts.pref ?? 'auto';
+    this.bundled = opts.manifest.models.map((m) => deepFreeze(structuredClone(m)));
+    this.current = this.snapshot();
   }
 
+  /** The models this host can run: bundled then bring-your-own; a new immutable object after each change. */
   get manifest(): Manifest {
-    return this.opts.manifest;
+    return this.current;
   }
 
-  getSession(requestedId: string): Promise<InferenceSession> {
+  private snapshot(): Manifest {
+    return Object.freeze({ schemaVersion: 1, models: Object.freeze([...this.bundled, ...this.user]) as ModelEntry[] });
+  }
+
+  getSession(requestedId: string): Promise<ModelSession> {
     const modelId = this.resolveModelId(requestedId);
     let s = this.sessions.get(modelId);
     if (!s) {
@@ -80,18 +92,18 @@ export class ModelHost implements AnalysisContext {
   resolveModelId(modelId: string): string {
     const format = this.engineChoice.get(modelId);
     if (!format) return modelId;
-    const original = findModel(this.opts.manifest, modelId);
+    const original = findModel(this.manifest, modelId);
     if (original.format === format) return modelId;
-    const variants = this.opts.manifest.models.filter((m) => m.variantOf === modelId && m.format === format);
+    const variants = this.manifest.models.filter((m) => m.variantOf === modelId && m.format === format);
     return variants.length ? variants[variants.length - 1].id : modelId;
   }
 
   /** Models that have variants, with the formats available and the one chosen (for the settings panel). */
   engineChoices(): { modelId: string; formats: ModelEntry['format'][]; chosen: ModelEntry['format'] }[] {
     const out: { modelId: string; formats: ModelEntry['format'][]; chosen: ModelEntry['format'] }[] = [];
-    for (const m of this.opts.manifest.models) {
+    for (const m of this.manifest.models) {
       if (m.variantOf) continue;
-      const formats = [...new Set([m.format, ...this.opts.manifest.models.filter((v) => v.variantOf === m.id).map((v) => v.format)])];
+      const formats = [...new Set([m.format, ...this.manifest.models.filter((v) => v.variantOf === m.id).map((v) => v.format)])];
       if (formats.length > 1) out.push({ modelId: m.id, formats, chosen: this.engineChoice.get(m.id) ?? m.format });
     }
     return out;
@@ -99,9 +111,9 @@ export class ModelHost implements AnalysisContext {
 
   /** Run `modelId` (an original id) with the given format from now on; its open sessions are released. */
   async setModelEngine(modelId: string, format: ModelEntry['format']): Promise<void> {
-    const original = findModel(this.opts.manifest, modelId);
+    const original = findModel(this.manifest, modelId);
     if (original.variantOf) throw new Error(`${modelId} is a variant of ${original.variantOf}: choose the engine for ${original.variantOf}`);
-    if (original.format !== format && !this.opts.manifest.models.some((m) => m.variantOf === modelId && m.format === format)) {
+    if (original.format !== format && !this.manifest.models.some((m) => m.variantOf === modelId && m.format === format)) {
       throw new Error(`${modelId} has no ${format} variant in the manifest`);
     }
     const before = this.resolveModelId(modelId);
@@ -117,12 +129,12 @@ export class ModelHost implements AnalysisContext {
    * on a zero input. Nothing leaves the machine: the bytes stay in this host's memory.
    */
   async registerModel(entryJson: unknown, given: ReadonlyMap<string, Uint8Array>): Promise<ModelEntry> {
-    const models = this.opts.manifest.models;
+    const models = this.manifest.models;
     const problems = manifestProblems({ schemaVersion: 1, models: [...models, entryJson] })
       .filter((p) => p.startsWith(`models[${models.length}]`))
       .map((p) => p.replace(`models[${models.length}]`, 'entry'));
     if (problems.length) throw new ManifestError(problems);
-    const entry = entryJson as ModelEntry;
+    const entry = deepFreeze(structuredClone(entryJson) as ModelEntry);
     const files = new Map<string, Uint8Array>();
     for (const f of entry.files) {
       const bytes = given.get(f.path) ?? given.get(f.path.split('/').pop()!);
@@ -130,7 +142,8 @@ export class ModelHost implements AnalysisContext {
       await verifyModelBytes(f, bytes);
       files.set(f.path, bytes);
     }
-    models.push(entry);
+    this.user = [...this.user, entry];
+    this.current = this.snapshot();
     this.userFiles.set(entry.id, files);
     try {
       const s = await this.getSession(entry.id);
@@ -151,8 +164,8 @@ export class ModelHost implements AnalysisContext {
     await this.releaseSession(modelId);
     this.userFiles.delete(modelId);
     this.bytes.delete(modelId);
-    const models = this.opts.manifest.models;
-    models.splice(models.findIndex((m) => m.id === modelId), 1);
+    this.user = this.user.filter((m) => m.id !== modelId);
+    this.current = this.snapshot();
   }
 
   private async releaseSession(modelId: string): Promise<void> {
@@ -171,7 +184,7 @@ export class ModelHost implements AnalysisContext {
   async backendInfo(): Promise<BackendInfo> {
     const engines: BackendInfo['engines'] = [];
     // Only engines some model needs: probing TFJS loads its 1.6 MB bundle and GPU contexts.
-    const formats = new Set(this.opts.manifest.models.map((m) => m.format));
+    const formats = new Set(this.manifest.models.map((m) => m.format));
     for (const [format, engine] of Object.entries(this.opts.engines)) {
       if (!engine || !formats.has(format as ModelEntry['format'])) continue;
       const backend = (await this.candidates(engine))[0];
@@ -220,7 +233,7 @@ export class ModelHost implements AnalysisContext {
   }
 
   private async open(modelId: string): Promise<HostedSession> {
-    const entry = findModel(this.opts.manifest, modelId);
+    const entry = findModel(this.manifest, modelId);
     const engine = this.engineFor(entry);
     const model = await this.loadBytes(entry);
     const inner = await this.createOn(engine, model, await this.candidates(engine));
@@ -265,7 +278,7 @@ export class ModelHost implements AnalysisContext {
 }
 
 /** The session analyses hold: delegates to an engine session and swaps it for a CPU one on GPU failure. */
-class HostedSession implements InferenceSession {
+class HostedSession implements ModelSession {
   private lostReason: string | null = null;
   private dimsChecked = false;
 
@@ -280,6 +293,10 @@ class HostedSession implements InferenceSession {
 
   get modelId(): string {
     return this.model.entry.id;
+  }
+
+  get entry(): ModelEntry {
+    return this.model.entry;
   }
 
   get backend(): string {
@@ -336,4 +353,13 @@ class HostedSession implements InferenceSession {
 function errText(e: unknown): string {
   const s = e instanceof Error ? e.message : String(e);
   return s.length > 200 ? s.slice(0, 197) + '...' : s;
+}
+
+/** Freezes an entry and everything in it (entries are shared by sessions, reports and the settings panel). */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }

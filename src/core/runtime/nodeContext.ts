@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { AnalysisContext } from '../analyses/analysis.ts';
+import type { AnalysisContext } from '../analyses/analysisModule.ts';
 import type { BackendPref } from './engine.ts';
 import { parseManifest, type Manifest } from './manifest.ts';
 import { ModelHost, type RuntimeNotice } from './modelHost.ts';

@@ -1,20 +1,50 @@
-// The `webgpu` build = ORT's native (C++) WebGPU EP + the WASM EP in one binary (asyncify). Not the
-// default JSEP build: in onnxruntime-web 1.30 its WebGPU DequantizeLinear gives wrong weights for some
-// small tensors (a 1-output-channel int8 Conv head: error 0.14-0.96; an int8 Gemm with 1-2 outputs: 0.3-0.4),
-// found by e2e/runtime.spec.ts; the native EP matches WASM and torch to 1e-7 on the same models.
-import * as ort from 'onnxruntime-web/webgpu';
+// Two onnxruntime-web builds, each loaded only when its backend is used:
+// - WASM: the plain `wasm` build (smallest binary, no asyncify: issue 16 measured it ~5x faster on the CPU);
+// - WebGPU: the `webgpu` build = ORT's native (C++) WebGPU EP + the WASM EP in one binary (asyncify). Not the
+//   default JSEP build: in onnxruntime-web 1.30 its WebGPU DequantizeLinear gives wrong weights for some
+//   small tensors (a 1-output-channel int8 Conv head: error 0.14-0.96; an int8 Gemm with 1-2 outputs: 0.3-0.4),
+//   found by e2e/runtime.spec.ts; the native EP matches WASM and torch to 1e-7 on the same models.
+import type * as OrtModule from 'onnxruntime-web';
 import type { BackendPref, Engine, EngineSession, ModelBytes } from './engine.ts';
 import { modelFile } from './manifest.ts';
 import type { Tensor } from './tensor.ts';
 import { fromOrtTensor } from './ortTensors.ts';
 import { describeWebGpu, probeWebGpu, wasmThreads, type WebGpuInfo } from './webgpuInfo.ts';
 
+type Ort = typeof OrtModule;
+
+/** Same-origin URLs of one build's runtime (the `.wasm` binary and its `.mjs` glue, which threads load again). */
+export interface OrtWasmFiles {
+  wasm: string;
+  mjs: string;
+}
+
 export interface OrtWebOptions {
-  /**
-   * Same-origin URLs of onnxruntime-web's asyncify runtime (one build serves both the WebGPU
-   * and the WASM EP). The worker passes the URLs Vite emitted, so nothing comes from a CDN.
-   */
-  wasmPaths: { wasm: string; mjs: string };
+  /** Per backend, the URLs Vite emitted for its build, so nothing comes from a CDN. */
+  wasmPaths: { wasm: OrtWasmFiles; webgpu: OrtWasmFiles };
+}
+
+type Build = 'wasm' | 'webgpu';
+const imports: Record<Build, () => Promise<Ort>> = {
+  wasm: () => import('onnxruntime-web/wasm'),
+  webgpu: () => import('onnxruntime-web/webgpu'),
+};
+const loaded = new Map<Build, Promise<Ort>>();
+
+/** The build for a backend, imported and configured once. */
+function ortFor(build: Build, files: OrtWasmFiles): Promise<Ort> {
+  let p = loaded.get(build);
+  if (!p) {
+    p = imports[build]().then((ort) => {
+      ort.env.wasm.wasmPaths = files;
+      ort.env.wasm.numThreads = wasmThreads();
+      ort.env.wasm.proxy = false; // we already are in a worker
+      ort.env.logLevel = 'error';
+      return ort;
+    });
+    loaded.set(build, p);
+  }
+  return p;
 }
 
 /**
@@ -22,18 +52,8 @@ export interface OrtWebOptions {
  * EP with SIMD and min(4, cores) threads when the page is cross-origin isolated.
  */
 export function createOrtWebEngine(opts: OrtWebOptions): Engine {
-  let configured = false;
   let gpuInfo: Promise<WebGpuInfo | null> | null = null;
   const probe = () => (gpuInfo ??= probeWebGpu());
-
-  function configure(): void {
-    if (configured) return;
-    configured = true;
-    ort.env.wasm.wasmPaths = opts.wasmPaths;
-    ort.env.wasm.numThreads = wasmThreads();
-    ort.env.wasm.proxy = false; // we already are in a worker
-    ort.env.logLevel = 'error';
-  }
 
   return {
     id: 'ort-web',
@@ -53,7 +73,8 @@ export function createOrtWebEngine(opts: OrtWebOptions): Engine {
       return `CPU (WASM, ${n} thread${n === 1 ? '' : 's'})`;
     },
     async createSession(model: ModelBytes, backend: string): Promise<EngineSession> {
-      configure();
+      const build: Build = backend === 'webgpu' ? 'webgpu' : 'wasm';
+      const ort = await ortFor(build, opts.wasmPaths[build]);
       const entry = model.entry;
       const bytes = model.files.get(modelFile(entry).path);
       if (!bytes) throw new Error(`${entry.id}: model bytes not loaded`);
@@ -76,7 +97,7 @@ export function createOrtWebEngine(opts: OrtWebOptions): Engine {
         signature: { inputNames: session.inputNames, outputNames: session.outputNames },
         lost,
         async run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> {
-          const ortFeeds: Record<string, ort.Tensor> = {};
+          const ortFeeds: Record<string, OrtModule.Tensor> = {};
           for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor('float32', t.data, t.dims);
           const out = await session.run(ortFeeds);
           const result: Record<string, Tensor> = {};
@@ -94,8 +115,10 @@ export function createOrtWebEngine(opts: OrtWebOptions): Engine {
 
 /** For tests: destroys ORT's WebGPU device, as a driver reset would (device.lost fires). */
 export async function destroyOrtWebGpuDevice(): Promise<boolean> {
+  const webgpu = loaded.get('webgpu');
+  if (!webgpu) return false;
   try {
-    const device = (await ort.env.webgpu.device) as unknown as { destroy(): void } | undefined;
+    const device = (await (await webgpu).env.webgpu.device) as unknown as { destroy(): void } | undefined;
     device?.destroy();
     return !!device;
   } catch {

@@ -3,7 +3,3 @@ export interface Tensor {
   data: Float32Array;
   dims: number[];
 }
-
-export function tensorSize(dims: readonly number[]): number {
-  return dims.reduce((a, b) => a * b, 1);
-}

@@ -1,23 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { createDecodeClient, type WorkerLike } from './createDecodeClient.ts';
-import { handleRequest } from './handleRequest.ts';
-import type { WorkerRequest, WorkerResponse } from './protocol.ts';
+import { rpcHandler, type RpcMessage, type WorkerLike } from '../rpc.ts';
+import { createDecodeClient } from './decodeClient.ts';
+import { handleDecodeRequest } from './handleRequest.ts';
+import type { DecodeRequest } from './protocol.ts';
 import { inputFromBlob } from '../../core/ingest/browserInputs.ts';
 import { writeSyntheticCtSlice } from '../../core/dicom/testing/writeSyntheticCtSlice.ts';
 
 /** Runs the worker's request handler in-process, with structured cloning like postMessage. */
 function fakeWorker(): WorkerLike & { transferred: number } {
+  const handle = rpcHandler<DecodeRequest>((message: RpcMessage, transfer?: Transferable[]) => {
+    fake.transferred += transfer?.length ?? 0;
+    const delivered = structuredClone(message, { transfer: transfer ?? [] });
+    queueMicrotask(() => fake.onmessage?.({ data: delivered } as MessageEvent));
+  }, handleDecodeRequest);
   const fake = {
-    onmessage: null as ((e: MessageEvent<WorkerResponse>) => void) | null,
+    onmessage: null as ((e: MessageEvent) => void) | null,
     onerror: null,
     transferred: 0,
-    postMessage(request: WorkerRequest) {
-      const cloned = structuredClone(request);
-      void handleRequest(cloned, (message, transfer) => {
-        fake.transferred += transfer?.length ?? 0;
-        const delivered = structuredClone(message, { transfer: transfer ?? [] });
-        queueMicrotask(() => fake.onmessage?.({ data: delivered } as MessageEvent<WorkerResponse>));
-      });
+    postMessage(request: unknown) {
+      void handle(structuredClone(request) as DecodeRequest);
     },
     terminate() {},
   };
@@ -42,5 +43,16 @@ describe('decode client ↔ worker protocol', () => {
     expect(image.pixels).toHaveLength(64);
     expect(worker.transferred).toBe(1);
     await expect(client.decode({ ...slices[0], input: inputs[3] })).rejects.toMatchObject({ code: 'not-dicom' });
+  });
+
+  it('keeps apart two different files with the same name and size (byte cache keyed by file identity)', async () => {
+    const client = createDecodeClient(fakeWorker());
+    const a = inputFromBlob(new Blob([writeSyntheticCtSlice({ rows: 8, columns: 8, instanceNumber: 1 })]), 'same.dcm');
+    const b = inputFromBlob(new Blob([writeSyntheticCtSlice({ rows: 8, columns: 8, instanceNumber: 2 })]), 'same.dcm');
+    expect(a.size).toBe(b.size);
+    const [sa, sb] = (await client.ingest([a, b])).series[0].slices;
+    expect((await client.decode(sa)).instanceNumber).toBe(1);
+    expect((await client.decode(sb)).instanceNumber).toBe(2);
+    expect((await client.decode(sa)).instanceNumber).toBe(1);
   });
 });

@@ -7,12 +7,12 @@ import charlsWasm from '@cornerstonejs/codec-charls/decodewasm?url';
 import openjpegWasm from '@cornerstonejs/codec-openjpeg/decodewasm?url';
 import libjpegTurboWasm from '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasm?url';
 import { setCodecWasmUrls } from '../../core/dicom/codecs/wasmLocation.ts';
-import { handleRequest } from './handleRequest.ts';
-import type { WorkerRequest, WorkerResponse } from './protocol.ts';
+import { rpcHandler } from '../rpc.ts';
+import { handleDecodeRequest } from './handleRequest.ts';
+import type { DecodeRequest } from './protocol.ts';
 
 setCodecWasmUrls({ charls: charlsWasm, openjpeg: openjpegWasm, libjpegTurbo: libjpegTurboWasm });
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
-  void handleRequest(event.data, (message: WorkerResponse, transfer?: Transferable[]) => scope.postMessage(message, transfer ?? []));
-};
+const handle = rpcHandler<DecodeRequest>((message, transfer) => scope.postMessage(message, transfer ?? []), handleDecodeRequest);
+scope.onmessage = (event: MessageEvent<DecodeRequest>) => void handle(event.data);

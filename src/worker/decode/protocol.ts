@@ -1,11 +1,11 @@
-import type { MedicalImage } from '../../core/image/medicalImage.ts';
 import type { IngestError } from '../../core/ingest/ingestError.ts';
-import type { IngestProgress } from '../../core/ingest/ingest.ts';
 import type { Series, SliceRef } from '../../core/series/series.ts';
 
-/** Messages between the decode client (main thread) and the decode worker. */
+/** Requests from the decode client to the decode worker (replies: src/worker/rpc.ts). */
 
 export interface WorkerFile {
+  /** Stable identity of the input for this client (two files may share a name and a size). */
+  id: number;
   name: string;
   blob: Blob;
 }
@@ -14,12 +14,12 @@ export interface WorkerFile {
 export type WireSlice = Omit<SliceRef, 'input'>;
 export type WireSeries = Omit<Series, 'slices'> & { slices: WireSlice[] };
 
-export type WorkerRequest =
+/** `ingest` reports IngestProgress and answers IngestedReply; `decode` answers a MedicalImage. */
+export type DecodeRequest =
   | { id: number; type: 'ingest'; files: WorkerFile[] }
   | { id: number; type: 'decode'; file: WorkerFile; frameIndex: number };
 
-export type WorkerResponse =
-  | { id: number; type: 'progress'; progress: IngestProgress }
-  | { id: number; type: 'ingested'; series: WireSeries[]; errors: IngestError[] }
-  | { id: number; type: 'decoded'; image: MedicalImage }
-  | { id: number; type: 'error'; error: { code: string; message: string; action: string } };
+export interface IngestedReply {
+  series: WireSeries[];
+  errors: IngestError[];
+}

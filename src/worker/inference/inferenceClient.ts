@@ -3,17 +3,15 @@ import type { BackendPref } from '../../core/runtime/engine.ts';
 import type { BackendInfo, RuntimeNotice } from '../../core/runtime/modelHost.ts';
 import type { DownloadProgress } from '../../core/runtime/modelFiles.ts';
 import type { Tensor } from '../../core/runtime/tensor.ts';
-import type { EngineChoice, InitResult, RegisteredModel, RunModelResult, WorkerMessage, WorkerRequest } from './protocol.ts';
-
-type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
-type RequestBody = Distribute<WorkerRequest>;
+import { createRpcClient, type WithoutId, type WorkerLike } from '../rpc.ts';
+import type { EngineChoice, InitResult, RegisteredModel, RunModelResult, WorkerRequest } from './protocol.ts';
 
 export interface InferenceClient {
   /** Reads and validates the manifest (URL relative to the page), picks backends. */
   init(manifestUrl: string, backendPref?: BackendPref): Promise<InitResult>;
   /** Downloads (with progress events), verifies and opens a model's session; returns its backend. */
   loadModel(modelId: string): Promise<{ backend: string }>;
-  runAnalysis<R>(analysisId: string, image: MedicalImage): Promise<R>;
+  runAnalysis<R>(analysisId: string, image: MedicalImage, slice?: unknown): Promise<R>;
   runModel(modelId: string, feeds: Record<string, Tensor>): Promise<RunModelResult>;
   backendInfo(): Promise<BackendInfo>;
   setBackend(pref: BackendPref): Promise<BackendInfo>;
@@ -35,7 +33,7 @@ export interface InferenceClient {
 }
 
 /** Errors from the worker keep their name (ModelIntegrityError, ManifestError, ...). */
-export class InferenceError extends Error {
+class InferenceError extends Error {
   constructor(name: string, message: string) {
     super(message);
     this.name = name;
@@ -44,39 +42,18 @@ export class InferenceError extends Error {
 
 /** Starts the inference worker and returns its main-thread API. */
 export function createInferenceClient(
-  worker: Worker = new Worker(new URL('./inferenceWorker.ts', import.meta.url), { type: 'module', name: 'lunglens-inference' }),
+  worker: WorkerLike = new Worker(new URL('./inferenceWorker.ts', import.meta.url), { type: 'module', name: 'lunglens-inference' }) as unknown as WorkerLike,
 ): InferenceClient {
-  let nextId = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const progress = new Set<(p: DownloadProgress) => void>();
   const notices = new Set<(n: RuntimeNotice) => void>();
-
-  worker.onmessage = (ev: MessageEvent<WorkerMessage>) => {
-    const msg = ev.data;
-    if ('type' in msg) {
-      if (msg.type === 'progress') progress.forEach((cb) => cb(msg.progress));
-      else notices.forEach((cb) => cb(msg.notice));
-      return;
-    }
-    const p = pending.get(msg.id);
-    if (!p) return;
-    pending.delete(msg.id);
-    if (msg.ok) p.resolve(msg.result);
-    else p.reject(new InferenceError(msg.error.name, msg.error.message));
-  };
-  worker.onerror = (ev) => {
-    const err = new InferenceError('WorkerError', ev.message || 'inference worker crashed');
-    pending.forEach((p) => p.reject(err));
-    pending.clear();
-  };
-
-  function call<T>(body: RequestBody, transfer: Transferable[] = []): Promise<T> {
-    const id = nextId++;
-    return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      worker.postMessage({ ...body, id } as WorkerRequest, transfer);
-    });
-  }
+  const rpc = createRpcClient<WorkerRequest>(worker, {
+    toError: (e) => new InferenceError(e.name, e.message),
+    onEvent(event, data) {
+      if (event === 'progress') progress.forEach((cb) => cb(data as DownloadProgress));
+      else if (event === 'notice') notices.forEach((cb) => cb(data as RuntimeNotice));
+    },
+  });
+  const call = <T>(body: WithoutId<WorkerRequest>) => rpc.call<T>(body);
 
   const subscribe = <T>(set: Set<T>, cb: T) => {
     set.add(cb);
@@ -87,7 +64,7 @@ export function createInferenceClient(
     init: (manifestUrl, pref = 'auto') =>
       call<InitResult>({ type: 'init', manifestUrl: new URL(manifestUrl, location.href).href, pref }),
     loadModel: (modelId) => call({ type: 'loadModel', modelId }),
-    runAnalysis: <R>(analysisId: string, image: MedicalImage) => call<R>({ type: 'runAnalysis', analysisId, image }),
+    runAnalysis: <R>(analysisId: string, image: MedicalImage, slice?: unknown) => call<R>({ type: 'runAnalysis', analysisId, image, slice }),
     runModel: (modelId, feeds) => call<RunModelResult>({ type: 'runModel', modelId, feeds }),
     backendInfo: () => call<BackendInfo>({ type: 'backendInfo' }),
     setBackend: (pref) => call<BackendInfo>({ type: 'setBackend', pref }),
@@ -99,10 +76,6 @@ export function createInferenceClient(
     // Bytes are copied (not transferred) so the caller's buffers stay usable.
     registerModel: (entry, files) => call<RegisteredModel>({ type: 'registerModel', entry, files }),
     unregisterModel: (modelId) => call<boolean>({ type: 'unregisterModel', modelId }),
-    dispose: () => {
-      worker.terminate();
-      pending.forEach((p) => p.reject(new InferenceError('WorkerError', 'inference client disposed')));
-      pending.clear();
-    },
+    dispose: () => rpc.dispose('inference client disposed'),
   };
 }

@@ -1,20 +1,19 @@
 /// <reference lib="webworker" />
 // The inference worker: hosts the engines and sessions so the UI thread never blocks.
 // One inference path for the app, the self-test page and the bench.
-import { ANALYSES as analyses } from '../../core/analyses/registry.ts';
-import { parseManifest } from '../../core/runtime/manifest.ts';
-import { ModelHost } from '../../core/runtime/modelHost.ts';
-import { fetchModelFile } from '../../core/runtime/modelFiles.ts';
-import { createOrtWebEngine, destroyOrtWebGpuDevice } from '../../core/runtime/ortWebEngine.ts';
-import { createTfjsEngine } from '../../core/runtime/tfjsEngine.ts';
+import { ANALYSES as analyses, analysisById } from '../../core/analyses/registry.ts';
+import type { ModelHost } from '../../core/runtime/modelHost.ts';
+import { destroyOrtWebGpuDevice } from '../../core/runtime/ortWebEngine.ts';
+import { createWebModelHost } from '../../core/runtime/webModelHost.ts';
 import type { Tensor } from '../../core/runtime/tensor.ts';
 import { ortWasmPaths } from './ortWasmAssets.ts';
-import type { InitResult, RegisteredModel, RunModelResult, WorkerMessage, WorkerRequest } from './protocol.ts';
+import { rpcEvent, rpcHandler, type RpcMessage, type RpcResult } from '../rpc.ts';
+import type { InitResult, RegisteredModel, RunModelResult, WorkerRequest } from './protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let host: ModelHost | null = null;
 
-function post(msg: WorkerMessage, transfer: Transferable[] = []): void {
+function post(msg: RpcMessage, transfer: Transferable[] = []): void {
   scope.postMessage(msg, transfer);
 }
 
@@ -23,28 +22,24 @@ function requireHost(): ModelHost {
   return host;
 }
 
-async function handle(req: WorkerRequest): Promise<{ result: unknown; transfer?: Transferable[] }> {
+async function handle(req: WorkerRequest): Promise<RpcResult> {
   switch (req.type) {
     case 'init': {
       await host?.release();
-      const manifestUrl = new URL(req.manifestUrl, scope.location.href);
-      const response = await fetch(manifestUrl);
-      if (!response.ok) throw new Error(`Model manifest not found: ${manifestUrl.pathname} (HTTP ${response.status})`);
-      const manifest = parseManifest(await response.json());
-      host = new ModelHost({
-        manifest,
+      host = await createWebModelHost(new URL(req.manifestUrl, scope.location.href), {
         pref: req.pref,
-        engines: { onnx: createOrtWebEngine({ wasmPaths: ortWasmPaths }), tfjs: createTfjsEngine() },
-        loadFile: (file) => fetchModelFile(manifestUrl, file, { onProgress: (progress) => post({ type: 'progress', progress }) }),
-        onNotice: (notice) => post({ type: 'notice', notice }),
+        wasmPaths: ortWasmPaths,
+        onProgress: (progress) => rpcEvent(post, 'progress', progress),
+        onNotice: (notice) => rpcEvent(post, 'notice', notice),
       });
+      const { manifest } = host;
       const result: InitResult = {
         models: manifest.models.map((m) => ({
           id: m.id, name: m.name, task: m.task, modality: m.modality, format: m.format,
           bytes: m.files.reduce((a, f) => a + f.bytes, 0),
           ...(m.variantOf ? { variantOf: m.variantOf } : {}),
         })),
-        analyses: analyses.map((a) => ({ id: a.id, modality: a.modality, modelIds: a.modelIds })),
+        analyses: analyses.map((a) => ({ id: a.id, modality: a.modality, models: a.models })),
         backend: await host.backendInfo(),
         engineChoices: host.engineChoices(),
       };
@@ -61,9 +56,7 @@ async function handle(req: WorkerRequest): Promise<{ result: unknown; transfer?:
       return { result, transfer: transferables(outputs) };
     }
     case 'runAnalysis': {
-      const analysis = analyses.find((a) => a.id === req.analysisId);
-      if (!analysis) throw new Error(`Unknown analysis "${req.analysisId}" (have: ${analyses.map((a) => a.id).join(', ') || 'none'})`);
-      return { result: await analysis.analyze(req.image, requireHost()) };
+      return { result: await analysisById(req.analysisId).analyze(req.image, requireHost(), req.slice) };
     }
     case 'backendInfo':
       return { result: await requireHost().backendInfo() };
@@ -108,16 +101,5 @@ function transferables(outputs: Record<string, Tensor>): Transferable[] {
 
 // Requests are handled one at a time: sessions are shared, and a GPU fallback mid-request
 // must not interleave with another request on the same session.
-let chain: Promise<void> = Promise.resolve();
-scope.onmessage = (ev: MessageEvent<WorkerRequest>) => {
-  const req = ev.data;
-  chain = chain.then(async () => {
-    try {
-      const { result, transfer } = await handle(req);
-      post({ id: req.id, ok: true, result }, transfer);
-    } catch (e) {
-      const err = e instanceof Error ? e : new Error(String(e));
-      post({ id: req.id, ok: false, error: { name: err.name, message: err.message } });
-    }
-  });
-};
+const answer = rpcHandler<WorkerRequest>(post, (req) => handle(req), { serial: true });
+scope.onmessage = (ev: MessageEvent<WorkerRequest>) => void answer(ev.data);

@@ -1,15 +1,18 @@
 import type { MedicalImage } from '../../core/image/medicalImage.ts';
 import type { BackendPref } from '../../core/runtime/engine.ts';
-import type { BackendInfo, RuntimeNotice } from '../../core/runtime/modelHost.ts';
-import type { DownloadProgress } from '../../core/runtime/modelFiles.ts';
+import type { BackendInfo } from '../../core/runtime/modelHost.ts';
 import type { Tensor } from '../../core/runtime/tensor.ts';
 
-/** Main thread → inference worker. Every request carries an id echoed by its reply. */
+/**
+ * Main thread → inference worker. Every request carries an id echoed by its reply (src/worker/rpc.ts); the
+ * worker also broadcasts events `progress` (DownloadProgress) and `notice` (RuntimeNotice).
+ */
 export type WorkerRequest =
   | { id: number; type: 'init'; manifestUrl: string; pref: BackendPref }
   | { id: number; type: 'loadModel'; modelId: string }
   | { id: number; type: 'runModel'; modelId: string; feeds: Record<string, Tensor> }
-  | { id: number; type: 'runAnalysis'; analysisId: string; image: MedicalImage }
+  /** `slice`: the module's `sliceContext` for this image, when the host prepared the series. */
+  | { id: number; type: 'runAnalysis'; analysisId: string; image: MedicalImage; slice?: unknown }
   | { id: number; type: 'backendInfo' }
   | { id: number; type: 'setBackend'; pref: BackendPref }
   /** Test hook: destroys the WebGPU device as a driver reset would. */
@@ -41,7 +44,7 @@ export interface ModelSummary {
 
 export interface InitResult {
   models: ModelSummary[];
-  analyses: { id: string; modality: 'ct' | 'cxr'; modelIds: readonly string[] }[];
+  analyses: { id: string; modality: 'ct' | 'cxr'; models: readonly string[] }[];
   backend: BackendInfo;
   /** Models selectable per engine (settings: "engine: ONNX Runtime / TensorFlow.js"). */
   engineChoices?: EngineChoice[];
@@ -57,15 +60,3 @@ export interface RunModelResult {
   /** Backend that produced these outputs (after any fallback). */
   backend: string;
 }
-
-export interface SerializedError {
-  name: string;
-  message: string;
-}
-
-/** Inference worker → main thread. */
-export type WorkerMessage =
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: SerializedError }
-  | { type: 'progress'; progress: DownloadProgress }
-  | { type: 'notice'; notice: RuntimeNotice };

@@ -64,8 +64,8 @@ describe('findLungsGray8', () => {
   });
 
   it('huToGray8 matches the window formula', () => {
-    expect(huToGray8(-1400, -1400, 110)).toBe(0);
-    expect(huToGray8(110, -1400, 110)).toBe(255);
-    expect(huToGray8(-320, -1400, 110)).toBe(Math.round((1080 / 1510) * 255));
+    expect(huToGray8(-1000, -1000, 0)).toBe(0);
+    expect(huToGray8(0, -1000, 0)).toBe(255);
+    expect(huToGray8(-320, -1000, 0)).toBe(Math.round((680 / 1000) * 255));
   });
 });

@@ -42,7 +42,7 @@ export interface LungFinderOptions {
   marginFraction: number;
 }
 
-export const LUNG_FINDER_DEFAULTS: LungFinderOptions = {
+const LUNG_FINDER_DEFAULTS: LungFinderOptions = {
   thresholdHu: -320,
   componentRatio: 0.02,
   minAreaFraction: 0.002,

@@ -1,17 +1,31 @@
-import type { AnalysisContext, ImageAnalysis, ImageMask } from '../analysis.ts';
-import type { MedicalImage } from '../../image/medicalImage.ts';
+/**
+ * Chest radiograph: classification, opacity boxes from detectors A and B and their Weighted Box Fusion, and
+ * lung / infection masks, all at the input image's size. Every model is fed and decoded from its own
+ * manifest entry (input size and intensity, labels, segmentation channels, detector strides and thresholds).
+ */
+import type { ModelEntry } from '../../runtime/manifest.ts';
+import { extraNumber, extraStrings, indexOfName, labelsOf, onlyOutput } from '../../runtime/modelFacts.ts';
+import type { Tensor } from '../../runtime/tensor.ts';
 import type { Raster } from '../../imageOps/raster.ts';
 import { inputToSource, type Placement } from '../../imageOps/placement.ts';
-import type { Tensor } from '../../runtime/tensor.ts';
+import { modelInput, type ModelInput } from '../../imageOps/modelInput.ts';
 import { softmax } from '../../postprocess/activations.ts';
 import { nms } from '../../postprocess/nms.ts';
 import { weightedBoxFusion } from '../../postprocess/weightedBoxFusion.ts';
 import { toSourceGrid, threshold, maskArea } from '../../postprocess/maskOps.ts';
+import type { AnalysisContext, ImageMask } from '../analysisModule.ts';
 import type { DetectionBox } from './detectionBox.ts';
 import { decodeYoloGrid } from './yoloGridDecode.ts';
 import { decodeCenterNet } from './centerNetDecode.ts';
-import { cxrGray8, prepareCxrInput, type CxrInput } from './cxrPreprocess.ts';
-import { CXR_DETECTION, CXR_INPUT, CXR_LABELS, CXR_MODEL_IDS } from './cxrModelSpec.ts';
+
+/** The four models by role (what they are asked for; the host may run a variant of each). */
+export const CXR_MODELS = {
+  segmentation: 'cxr-segmentation',
+  classification: 'cxr-classification',
+  detectorA: 'cxr-detector-yolo',
+  detectorB: 'cxr-detector-centernet',
+} as const;
+export type CxrRole = keyof typeof CXR_MODELS;
 
 export interface CxrClassification {
   label: string;
@@ -34,67 +48,88 @@ export interface CxrResult {
 }
 
 export interface CxrOptions {
-  /** Boxes below this score are dropped from the result (the mAP evaluation passes CXR_DETECTION.scoreMin). */
+  /** Boxes below this score are dropped (default: the detectors' `extra.displayScore`; mAP passes `scoreMin`). */
   scoreThreshold?: number;
 }
 
-/** Raw model outputs by model id, for parity tests and evaluation. */
-export type CxrRawOutputs = Record<string, Tensor>;
+/** One model's raw output with what decoding it needs: its entry and where its input came from. */
+export interface CxrModelOutput {
+  entry: ModelEntry;
+  placement: Placement;
+  output: Tensor;
+}
+export type CxrRawOutputs = Record<CxrRole, CxrModelOutput>;
 
-/** Runs the four CXR models on one prepared input. */
-export async function runCxrModels(input: CxrInput, ctx: AnalysisContext): Promise<CxrRawOutputs> {
-  const out: CxrRawOutputs = {};
-  const outputName: Record<string, string> = {
-    [CXR_MODEL_IDS.segmentation]: 'logits',
-    [CXR_MODEL_IDS.classification]: 'logits',
-    [CXR_MODEL_IDS.detectorA]: 'head',
-    [CXR_MODEL_IDS.detectorB]: 'head',
-  };
+/** Runs the four models on one 8-bit radiograph, each fed per its own entry's `input`. */
+export async function runCxrModels(gray: Raster, ctx: AnalysisContext): Promise<CxrRawOutputs> {
+  const inputs = new Map<string, ModelInput>();
+  const out = {} as CxrRawOutputs;
   // one model at a time: sessions share the worker / the CLI's single thread budget
-  for (const [id, name] of Object.entries(outputName)) {
+  for (const [role, id] of Object.entries(CXR_MODELS) as [CxrRole, string][]) {
     const session = await ctx.getSession(id);
-    const res = await session.run({ [CXR_INPUT.name]: input.tensor });
-    const t = res[name];
-    if (!t) throw new Error(`${id}: output '${name}' missing`);
-    out[id] = t;
+    const { entry } = session;
+    // models sharing an input spec share the prepared tensor
+    const key = JSON.stringify(entry.input);
+    let input = inputs.get(key);
+    if (!input) inputs.set(key, (input = modelInput(gray, entry.input)));
+    const name = onlyOutput(entry).name;
+    const t = (await session.run({ [entry.input.name]: input.tensor }))[name];
+    if (!t) throw new Error(`${entry.id}: output '${name}' missing`);
+    out[role] = { entry, placement: input.placement, output: t };
   }
   return out;
 }
 
-/** Decodes the raw outputs into the user-facing result at the input's size. */
-export function decodeCxrOutputs(raw: CxrRawOutputs, placement: Placement, opts: CxrOptions = {}): CxrResult {
-  const size = CXR_INPUT.size;
-  const cls = raw[CXR_MODEL_IDS.classification];
-  const probs = softmax(cls.data, cls.dims, 1);
+function classify({ entry, output }: CxrModelOutput): CxrClassification {
+  const labels = labelsOf(entry);
+  const probs = softmax(output.data, output.dims, 1);
   let best = 0;
-  for (let k = 1; k < CXR_LABELS.length; k++) if (probs[k] > probs[best]) best = k;
+  for (let k = 1; k < labels.length; k++) if (probs[k] > probs[best]) best = k;
   const probabilities: Record<string, number> = {};
-  CXR_LABELS.forEach((l, k) => { probabilities[l] = probs[k]; });
+  labels.forEach((l, k) => { probabilities[l] = probs[k]; });
+  return { label: labels[best], probabilities };
+}
 
-  const seg = raw[CXR_MODEL_IDS.segmentation];
-  const plane = size * size;
-  const lungMask = threshold(toSourceGrid(seg.data.subarray(0, plane), placement, -1), 0);
-  const infMask = threshold(toSourceGrid(seg.data.subarray(plane, 2 * plane), placement, -1), 0);
+function segment({ entry, output, placement }: CxrModelOutput): { lung: Uint8Array; infection: Uint8Array } {
+  const channels = extraStrings(entry, 'channels');
+  const plane = output.dims[2] * output.dims[3];
+  // probability threshold -> logit threshold (the outputs are logits)
+  const t = extraNumber(entry, 'threshold');
+  const logitThreshold = Math.log(t / (1 - t));
+  const mask = (name: string) => {
+    const k = indexOfName(entry, channels, name, 'extra.channels');
+    return threshold(toSourceGrid(output.data.subarray(k * plane, (k + 1) * plane), placement, -1), logitThreshold);
+  };
+  return { lung: mask('lung'), infection: mask('infection') };
+}
+
+function detect(raw: CxrModelOutput, decode: typeof decodeYoloGrid): DetectionBox[] {
+  const { entry, output } = raw;
+  const boxes = decode(output, extraNumber(entry, 'stride'), entry.input.width, extraNumber(entry, 'scoreMin'));
+  return nms(boxes, { iouThreshold: extraNumber(entry, 'nmsIou'), maxBoxes: extraNumber(entry, 'maxDetections') });
+}
+
+/** Decodes the raw outputs into the user-facing result at the input's size. */
+export function decodeCxrOutputs(raw: CxrRawOutputs, opts: CxrOptions = {}): CxrResult {
+  const { lung: lungMask, infection: infMask } = segment(raw.segmentation);
   let infInLung = 0;
   for (let i = 0; i < lungMask.length; i++) if (lungMask[i] && infMask[i]) infInLung++;
   const lungPx = maskArea(lungMask);
 
-  const d = CXR_DETECTION;
-  const nmsOpts = { iouThreshold: d.nmsIou, maxBoxes: d.maxDetections };
-  const a = nms(decodeYoloGrid(raw[CXR_MODEL_IDS.detectorA], d.yoloStride, size, d.scoreMin), nmsOpts);
-  const b = nms(decodeCenterNet(raw[CXR_MODEL_IDS.detectorB], d.centerNetStride, size, d.scoreMin), nmsOpts);
-  const ens = weightedBoxFusion([a, b], { iouThreshold: d.wbfIou });
-  const keep = opts.scoreThreshold ?? d.displayScore;
-  const toInput = (boxes: DetectionBox[]) => boxes.filter((x) => x.score >= keep).map((x) => boxToSource(x, placement));
+  // Boxes go to the input image's pixels before fusing, so detectors fed different input sizes still fuse
+  // (IoU and the weighted mean are unchanged by the per-axis scaling).
+  const a = detect(raw.detectorA, decodeYoloGrid).map((x) => boxToSource(x, raw.detectorA.placement));
+  const b = detect(raw.detectorB, decodeCenterNet).map((x) => boxToSource(x, raw.detectorB.placement));
+  const ens = weightedBoxFusion([a, b], { iouThreshold: extraNumber(raw.detectorA.entry, 'wbfIou') });
+  const keep = opts.scoreThreshold ?? extraNumber(raw.detectorA.entry, 'displayScore');
+  const shown = (boxes: DetectionBox[]) => boxes.filter((x) => x.score >= keep);
+  const { sourceHeight: rows, sourceWidth: columns } = raw.segmentation.placement;
 
   return {
-    classification: { label: CXR_LABELS[best], probabilities },
-    detections: { A: toInput(a), B: toInput(b), ensemble: toInput(ens) },
+    classification: classify(raw.classification),
+    detections: { A: shown(a), B: shown(b), ensemble: shown(ens) },
     infectionPercentOfLung: lungPx > 0 ? (100 * infInLung) / lungPx : 0,
-    masks: {
-      lesion: { rows: placement.sourceHeight, columns: placement.sourceWidth, data: infMask },
-      lung: { rows: placement.sourceHeight, columns: placement.sourceWidth, data: lungMask },
-    },
+    masks: { lesion: { rows, columns, data: infMask }, lung: { rows, columns, data: lungMask } },
   };
 }
 
@@ -103,21 +138,3 @@ function boxToSource(b: DetectionBox, p: Placement): DetectionBox {
   const br = inputToSource(p, b.x + b.w, b.y + b.h);
   return { x: tl.x, y: tl.y, w: br.x - tl.x, h: br.y - tl.y, score: b.score };
 }
-
-/** Gray 8-bit image (any size) -> result; the PNG evaluation and the parity tests enter here. */
-export async function analyzeCxrGray(gray: Raster, ctx: AnalysisContext, opts: CxrOptions = {}): Promise<CxrResult> {
-  const input = prepareCxrInput(gray, CXR_INPUT.size, { ...CXR_INPUT.intensity, mean: [...CXR_INPUT.intensity.mean], std: [...CXR_INPUT.intensity.std] });
-  return decodeCxrOutputs(await runCxrModels(input, ctx), input.placement, opts);
-}
-
-export function createCxrAnalysis(opts: CxrOptions = {}): ImageAnalysis<CxrResult> {
-  return {
-    id: 'cxr',
-    modality: 'cxr',
-    modelIds: Object.values(CXR_MODEL_IDS),
-    analyze: (image: MedicalImage, ctx: AnalysisContext) => analyzeCxrGray(cxrGray8(image), ctx, opts),
-  };
-}
-
-/** Classification + opacity detection (A, B, WBF ensemble) + lung/infection masks for a chest radiograph. */
-export const cxrAnalysis = createCxrAnalysis();

@@ -5,7 +5,8 @@ import type { Box } from '../../postprocess/box.ts';
 import { weightedBoxFusion } from '../../postprocess/weightedBoxFusion.ts';
 import { decodeYoloGrid } from './yoloGridDecode.ts';
 import { decodeCenterNet } from './centerNetDecode.ts';
-import { CXR_DETECTION } from './cxrModelSpec.ts';
+import { findModel, parseManifest } from '../../runtime/manifest.ts';
+import { extraNumber } from '../../runtime/modelFacts.ts';
 
 // Written by training/cxr/make_post_fixture.py from training/cxr/det_post.py: the NumPy decode/NMS/WBF
 // that computes the cards' mAP (incl. the ensemble's) must give the same boxes as the app's TS path.
@@ -15,6 +16,19 @@ interface Fixture {
   wbf: { sets: number[][][]; fused: number[][] }[];
 }
 const fx = JSON.parse(readFileSync(new URL('./__fixtures__/cxr-postprocess.python.json', import.meta.url), 'utf8')) as Fixture;
+
+// The detectors' constants as the app reads them: from their manifest entries.
+const manifest = parseManifest(JSON.parse(readFileSync(new URL('../../../../models/manifest.json', import.meta.url), 'utf8')));
+const yolo = findModel(manifest, 'cxr-detector-yolo');
+const centerNet = findModel(manifest, 'cxr-detector-centernet');
+const CXR_DETECTION = {
+  yoloStride: extraNumber(yolo, 'stride'),
+  centerNetStride: extraNumber(centerNet, 'stride'),
+  scoreMin: extraNumber(yolo, 'scoreMin'),
+  nmsIou: extraNumber(yolo, 'nmsIou'),
+  maxDetections: extraNumber(yolo, 'maxDetections'),
+  wbfIou: extraNumber(yolo, 'wbfIou'),
+};
 
 const toBoxes = (rows: number[][]): Box[] => rows.map(([x, y, w, h, score]) => ({ x, y, w, h, score }));
 
@@ -32,7 +46,10 @@ function expectSameBoxes(got: Box[], want: number[][]): void {
 }
 
 describe('CXR detection post-processing: TS == training/cxr/det_post.py', () => {
-  it('uses the same constants', () => {
+  it('uses the constants of both detectors\' manifest entries', () => {
+    for (const e of [yolo, centerNet]) {
+      for (const k of ['scoreMin', 'nmsIou', 'maxDetections', 'wbfIou']) expect(extraNumber(e, k)).toBe(extraNumber(yolo, k));
+    }
     expect(fx.scoreMin).toBe(CXR_DETECTION.scoreMin);
     expect(fx.nmsIou).toBe(CXR_DETECTION.nmsIou);
     expect(fx.maxDet).toBe(CXR_DETECTION.maxDetections);

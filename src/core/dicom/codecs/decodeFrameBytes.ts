@@ -1,4 +1,4 @@
-import { DicomError } from '../dicomError.ts';
+import { DicomError, thrownText } from '../dicomError.ts';
 import { transferSyntaxInfo, transferSyntaxName } from '../transferSyntax.ts';
 import type { DecodedFrame, FrameSpec } from './decodedFrame.ts';
 import { decodeRle } from './rleCodec.ts';
@@ -28,7 +28,7 @@ export async function decodeEncapsulatedFrame(transferSyntax: string, bytes: Uin
     }
   } catch (e) {
     if (e instanceof DicomError) throw e;
-    const why = e instanceof Error ? e.message : String(e);
+    const why = thrownText(e);
     throw new DicomError('decode-failed', `${transferSyntaxName(transferSyntax)} frame could not be decoded: ${why}`);
   }
 }

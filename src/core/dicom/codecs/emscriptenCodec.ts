@@ -1,3 +1,4 @@
+import type { FrameSpec } from './decodedFrame.ts';
 import { emscriptenOptions, type WasmCodec } from './wasmLocation.ts';
 
 /** Shape shared by the @cornerstonejs/codec-* decoder classes. */
@@ -36,7 +37,12 @@ export function runDecoder(
   const decoder = new DecoderClass();
   try {
     decoder.getEncodedBuffer(encoded.length).set(encoded);
-    decoder.decode();
+    try {
+      decoder.decode();
+    } catch (e) {
+      // A C++ exception reaches JS as a bare number (a pointer): say what it means instead.
+      throw typeof e === 'number' ? new Error('the compressed data is corrupt (the codec gave up on it)') : e;
+    }
     const info = decoder.getFrameInfo();
     const bytes = decoder.getDecodedBuffer().slice();
     return { bytes, info };
@@ -51,4 +57,15 @@ export function wordsFromBytes(bytes: Uint8Array, bitsPerSample: number, signed:
   const aligned = bytes.byteOffset % 2 === 0 ? bytes : bytes.slice();
   const n = Math.floor(aligned.byteLength / 2);
   return signed ? new Int16Array(aligned.buffer, aligned.byteOffset, n) : new Uint16Array(aligned.buffer, aligned.byteOffset, n);
+}
+
+/** The decoded stream must be the image the header describes (a wrong header would otherwise be read as garbage). */
+export function checkDecodedShape(info: ReturnType<EmscriptenDecoder['getFrameInfo']>, spec: FrameSpec): void {
+  if (info.width !== spec.columns || info.height !== spec.rows || info.componentCount !== spec.samplesPerPixel) {
+    throw new Error(`the compressed stream is ${info.width}×${info.height}×${info.componentCount}, the header says ` +
+      `${spec.columns}×${spec.rows}×${spec.samplesPerPixel}`);
+  }
+  if (info.bitsPerSample > spec.bitsAllocated) {
+    throw new Error(`the compressed stream has ${info.bitsPerSample}-bit samples, more than Bits Allocated ${spec.bitsAllocated}`);
+  }
 }

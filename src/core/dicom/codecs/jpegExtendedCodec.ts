@@ -9,5 +9,9 @@ export async function decodeJpegExtended(encoded: Uint8Array, spec: FrameSpec): 
   const { decodeJpegDct } = await import('./jpegDctDecoder.js');
   // DICOM colour JPEG is YBR_FULL_422 in the stream; ask for RGB like libjpeg would.
   const result = decodeJpegDct(encoded, spec.samplesPerPixel === 3 ? true : undefined);
+  if (result.width !== spec.columns || result.height !== spec.rows || result.components !== spec.samplesPerPixel) {
+    throw new Error(`the JPEG stream is ${result.width}×${result.height}×${result.components}, the header says ` +
+      `${spec.columns}×${spec.rows}×${spec.samplesPerPixel}`);
+  }
   return { samples: result.data, convertedToRgb: spec.samplesPerPixel === 3 };
 }

@@ -1,13 +1,15 @@
 import type { DecodedFrame, FrameSpec } from './decodedFrame.ts';
+import { decodeJpegLosslessStream } from './jpegLosslessDecoder.ts';
 
-/** JPEG Lossless, Process 14 (.57 any predictor, .70 SV1) via jpeg-lossless-decoder-js (pure JS). */
+/** JPEG Lossless, Process 14 (.57 any predictor, .70 SV1); the stream must match the header. */
 export async function decodeJpegLossless(encoded: Uint8Array, spec: FrameSpec): Promise<DecodedFrame> {
-  const { Decoder } = await import('jpeg-lossless-decoder-js');
-  const bytesPerSample = spec.bitsAllocated <= 8 ? 1 : 2;
-  const decoder = new Decoder();
-  const out = decoder.decode(encoded.buffer as ArrayBuffer, encoded.byteOffset, encoded.length, bytesPerSample) as Uint8Array | Uint16Array;
-  if (bytesPerSample === 2 && spec.pixelRepresentation === 1) {
-    return { samples: new Int16Array(out.buffer, out.byteOffset, out.length) };
+  const image = decodeJpegLosslessStream(encoded, spec.rows);
+  if (image.width !== spec.columns || image.height !== spec.rows || image.components !== spec.samplesPerPixel) {
+    throw new Error(`the JPEG stream is ${image.width}×${image.height}×${image.components}, the header says ` +
+      `${spec.columns}×${spec.rows}×${spec.samplesPerPixel}`);
   }
-  return { samples: out };
+  if (image.precision > spec.bitsAllocated) {
+    throw new Error(`the JPEG stream has ${image.precision}-bit samples, more than Bits Allocated ${spec.bitsAllocated}`);
+  }
+  return { samples: image.samples };
 }

@@ -31,8 +31,14 @@ export interface SyntheticCtOptions {
   rescaleIntercept?: number;
   rescaleSlope?: number;
   window?: { center: number; width: number };
-  /** Stored values (signed 16-bit); default: a disc whose value encodes the instance number. */
-  pixels?: Int16Array;
+  /** Stored values (16-bit signed unless the layout below says otherwise); default: a disc whose value encodes the instance number. */
+  pixels?: Int16Array | Uint16Array | Uint8Array;
+  /** Pixel layout; default 16 allocated, 16 stored, signed, one sample. */
+  bitsAllocated?: 8 | 16;
+  bitsStored?: number;
+  pixelRepresentation?: 0 | 1;
+  /** 3 writes an RGB image (interleaved samples, `pixels` holds rows*columns*3 values). */
+  samplesPerPixel?: 1 | 3;
   /** Write no Pixel Data (an SR-like object). */
   omitPixelData?: boolean;
   extraElements?: SyntheticElement[];
@@ -70,24 +76,29 @@ export function writeSyntheticCtSlice(opts: SyntheticCtOptions = {}): Uint8Array
   if (!opts.omitPixelData) {
     const spacing = opts.pixelSpacing ?? [0.7, 0.7];
     const w = opts.window ?? { center: -600, width: 1500 };
+    const samples = opts.samplesPerPixel ?? 1;
+    const allocated = opts.bitsAllocated ?? 16;
+    const stored = opts.bitsStored ?? allocated;
     el.push(
-      us(0x0028, 0x0002, 1),
-      str(0x0028, 0x0004, 'CS', 'MONOCHROME2'),
+      us(0x0028, 0x0002, samples),
+      str(0x0028, 0x0004, 'CS', samples === 3 ? 'RGB' : 'MONOCHROME2'),
       us(0x0028, 0x0010, rows),
       us(0x0028, 0x0011, columns),
       str(0x0028, 0x0030, 'DS', spacing.map(ds).join('\\')),
-      us(0x0028, 0x0100, 16),
-      us(0x0028, 0x0101, 16),
-      us(0x0028, 0x0102, 15),
-      us(0x0028, 0x0103, 1),
+      us(0x0028, 0x0100, allocated),
+      us(0x0028, 0x0101, stored),
+      us(0x0028, 0x0102, stored - 1),
+      us(0x0028, 0x0103, opts.pixelRepresentation ?? 1),
       str(0x0028, 0x1050, 'DS', ds(w.center)),
       str(0x0028, 0x1051, 'DS', ds(w.width)),
       str(0x0028, 0x1052, 'DS', ds(opts.rescaleIntercept ?? -1024)),
       str(0x0028, 0x1053, 'DS', ds(opts.rescaleSlope ?? 1)),
     );
+    if (samples === 3) el.push(us(0x0028, 0x0006, 0));
     const pixels = opts.pixels ?? defaultPixels(rows, columns, instance);
-    if (pixels.length !== rows * columns) throw new Error('pixels must have rows*columns values');
-    el.push({ group: 0x7fe0, element: 0x0010, vr: 'OW', value: new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength) });
+    if (pixels.length !== rows * columns * samples) throw new Error('pixels must have rows*columns*samplesPerPixel values');
+    if (pixels.BYTES_PER_ELEMENT * 8 !== allocated) throw new Error(`pixels must be ${allocated}-bit words`);
+    el.push({ group: 0x7fe0, element: 0x0010, vr: allocated === 8 ? 'OB' : 'OW', value: new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength) });
   }
   el.push(...(opts.extraElements ?? []));
   el.sort((a, b) => a.group - b.group || a.element - b.element);
@@ -124,25 +135,7 @@ function defaultPixels(rows: number, columns: number, instance: number): Int16Ar
 const longVrs = new Set(['OB', 'OW', 'OF', 'SQ', 'UT', 'UN', 'UC', 'UR', 'OD', 'OL', 'OV']);
 
 function encodeElements(elements: SyntheticElement[]): Uint8Array {
-  const parts: Uint8Array[] = [];
-  for (const e of elements) {
-    let value = typeof e.value === 'string' ? ascii(e.value, e.vr === 'UI' ? 0 : 0x20) : e.value;
-    if (value.length % 2) {
-      const padded = new Uint8Array(value.length + 1);
-      padded.set(value);
-      value = padded;
-    }
-    const long = longVrs.has(e.vr);
-    const head = new Uint8Array(long ? 12 : 8);
-    const v = new DataView(head.buffer);
-    v.setUint16(0, e.group, true);
-    v.setUint16(2, e.element, true);
-    head[4] = e.vr.charCodeAt(0);
-    head[5] = e.vr.charCodeAt(1);
-    if (long) v.setUint32(8, value.length, true);
-    else v.setUint16(6, value.length, true);
-    parts.push(head, value);
-  }
+  const parts = elements.map((e) => encodeElement(e));
   const total = parts.reduce((n, p) => n + p.length, 0);
   const out = new Uint8Array(total);
   let o = 0;
@@ -150,6 +143,27 @@ function encodeElements(elements: SyntheticElement[]): Uint8Array {
     out.set(p, o);
     o += p.length;
   }
+  return out;
+}
+
+/** One explicit VR LE element; `lengthField` overrides the length written (tests that lie about lengths). */
+export function encodeElement(e: SyntheticElement, lengthField?: number): Uint8Array {
+  let value = typeof e.value === 'string' ? ascii(e.value, e.vr === 'UI' ? 0 : 0x20) : e.value;
+  if (lengthField === undefined && value.length % 2) {
+    const padded = new Uint8Array(value.length + 1);
+    padded.set(value);
+    value = padded;
+  }
+  const long = longVrs.has(e.vr);
+  const out = new Uint8Array((long ? 12 : 8) + value.length);
+  const v = new DataView(out.buffer);
+  v.setUint16(0, e.group, true);
+  v.setUint16(2, e.element, true);
+  out[4] = e.vr.charCodeAt(0);
+  out[5] = e.vr.charCodeAt(1);
+  if (long) v.setUint32(8, lengthField ?? value.length, true);
+  else v.setUint16(6, lengthField ?? value.length, true);
+  out.set(value, long ? 12 : 8);
   return out;
 }
 
