@@ -15,7 +15,11 @@ export const commands: Record<string, Command> = {
     load: async () => (await import('./inspectCommand.ts')).inspectCommand,
   },
   analyze: {
-    summary: 'analyze <files...> [--json] [--modality ct|cxr] [--masks-out DIR]   run the analyses',
+    // Continuation lines are indented under the command; the PACS form is a second usage line.
+    summary: 'analyze <files or folders...> [--json | --jsonl [--output FILE] [--resume]] [--modality ct|cxr]\n' +
+      '                 [--series-only] [--masks-out DIR] [--dicom-out DIR] [--nifti-out DIR] [--csv FILE]\n' +
+      '                 [--files-from FILE|-] [--shard K/N] [--jobs N]   run the analyses\n' +
+      '  lunglens analyze --dicomweb URL --study StudyInstanceUID [--store] [--json]   a study from a PACS',
     load: async () => (await import('./analyzeCommand.ts')).analyzeCommand,
   },
 };
