@@ -14,6 +14,7 @@ import { decodeDicomFile } from './decodeDicom.ts';
 import { readSampleIndex } from './testing/sampleIndex.ts';
 import { storedFrames } from './testing/storedFrames.ts';
 import { writeSyntheticCtSlice, type SyntheticCtOptions } from './testing/writeSyntheticCtSlice.ts';
+import { seededRandom } from './testing/fuzzCorpus.ts';
 
 const dataRoot = path.resolve(import.meta.dirname, '../../../../shared/data');
 const samplesDir = path.join(dataRoot, 'dicom-samples');
@@ -56,19 +57,9 @@ const encodings: Encoding[] = [
   },
 ];
 
-/** mulberry32: a small seeded generator, so failures reproduce. */
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Smooth ramp + noise + isolated extremes (category-16 differences) + a constant last row. */
 function synthetic(name: string, rows: number, columns: number, bits: number, signed: boolean, samples: 1 | 3 = 1): { name: string; options: SyntheticCtOptions } {
-  const rnd = seeded(rows * 1000 + columns * 10 + bits);
+  const rnd = seededRandom(rows * 1000 + columns * 10 + bits);
   const n = rows * columns * samples;
   const lo = signed ? -(2 ** (bits - 1)) : 0;
   const hi = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
