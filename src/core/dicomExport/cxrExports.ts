@@ -1,6 +1,6 @@
 import type { ExportFile, ExportInput } from '../analyses/analysisModule.ts';
 import { CXR_MODELS } from '../analyses/cxr/cxrAnalysis.ts';
-import type { CxrRecord } from '../analyses/cxr/cxrRecord.ts';
+import { isCxrAssessed, type CxrRecord } from '../analyses/cxr/cxrRecord.ts';
 import { writeCxrMeasurementReport } from './cxrMeasurementReport.ts';
 import { algorithmOf, lunglensProducer, safeUid, sourceSeriesFor } from './exportSources.ts';
 
@@ -9,8 +9,10 @@ export async function buildCxrDicom(input: ExportInput<CxrRecord, unknown>): Pro
 if (input.slices.length === 0) throw new Error('Analyse the image first: there is nothing to export.');
   const files: ExportFile[] = [];
   for (const slice of input.slices) {
-    const source = await sourceSeriesFor(input, [slice.index]);
     const r = slice.record;
+    // an image the input gate refused has no findings to report: no SR (the record says why)
+    if (!isCxrAssessed(r)) continue;
+    const source = await sourceSeriesFor(input, [slice.index]);
     const model = (id: string) => algorithmOf(r.models, id);
     const sr = writeCxrMeasurementReport({
       series: source,

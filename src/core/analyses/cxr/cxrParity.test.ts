@@ -7,7 +7,7 @@ import { modelInput } from '../../imageOps/modelInput.ts';
 import type { Raster } from '../../imageOps/raster.ts';
 import { findModel, parseManifest } from '../../runtime/manifest.ts';
 import { CXR_MODELS, decodeCxrOutputs, type CxrRawOutputs, type CxrRole } from './cxrAnalysis.ts';
-import { cxrRecord, type CxrRecord } from './cxrRecord.ts';
+import { cxrRecord, type CxrAssessedRecord } from './cxrRecord.ts';
 import { analyzeFiles, parseAnalyzeArgs } from '../../../cli/analyzeCommand.ts';
 import { createNodeAnalysisContext } from '../../runtime/nodeContext.ts';
 
@@ -94,7 +94,9 @@ describe.skipIf(!haveAll)('CXR models: ONNX through the CLI path == PyTorch', ()
         const file = path.join(dataRoot, image);
         const [rec] = await analyzeFiles(parseAnalyzeArgs([file, '--modality', 'cxr', '--json', '--masks-out', masksOut]), ctx);
         expect('error' in rec ? rec.error : undefined).toBeUndefined();
-        const got = rec as unknown as CxrRecord & { masks: Record<string, string> };
+        const got = rec as unknown as CxrAssessedRecord & { masks: Record<string, string> };
+        // a real radiograph passes the input gate: the record reads as before the gate (no `assessed`)
+        expect(got.assessed).toBeUndefined();
         const gray = grayPng(image);
         const wantFull = decodeCxrOutputs(torchRaw(image, gray)!);
         const want = cxrRecord(wantFull, []);

@@ -1,18 +1,40 @@
+/**
+ * What `lunglens analyze --json` prints for one radiograph (masks are written as PNGs, not printed), the
+ * app's report holds and the CSV reads. An image the input gate refuses (cxrInputGate.ts) is "not
+ * assessed", as CT slices with too little lung are (ct/ctRecord.ts): `assessed: false`, a `reason`, what
+ * the gate measured, and no classification, boxes or infection % -- the CXR models do not run on it.
+ */
 import type { AnalysisRecord, ModelRef } from '../analysisModule.ts';
 import { round } from '../ct/ctRecord.ts';
 import type { CxrResult } from './cxrAnalysis.ts';
+import type { CxrGateMeasure, CxrGateVerdict } from './cxrInputGate.ts';
 import type { DetectionBox } from './detectionBox.ts';
 
-/** What `lunglens analyze --json` prints for one radiograph (masks are written as PNGs, not printed). */
-export interface CxrRecord extends AnalysisRecord {
+/** A radiograph the models judged (the record has no `assessed` key: it reads as before the gate existed). */
+export interface CxrAssessedRecord extends AnalysisRecord {
+  assessed?: true;
   classification: { label: string; probabilities: Record<string, number> };
   /** Boxes in the input image's pixels: detector A, detector B and their Weighted Box Fusion. */
   detections: { A: DetectionBox[]; B: DetectionBox[]; ensemble: DetectionBox[] };
   infectionPercentOfLung: number;
 }
 
+/** An image the input gate refused: why, and what it measured. `models` names the gate only. */
+export interface CxrNotAssessedRecord extends AnalysisRecord {
+  assessed: false;
+  /** In words, e.g. "not a chest radiograph: blank or near-uniform image (...)". */
+  reason: string;
+  inputGate: CxrGateMeasure;
+}
+
+export type CxrRecord = CxrAssessedRecord | CxrNotAssessedRecord;
+
+export function isCxrAssessed(r: CxrRecord): r is CxrAssessedRecord {
+  return r.assessed !== false;
+}
+
 /** Rounds for printing: box coordinates to 0.1 px, scores / probabilities to 1e-4, % to 0.01. */
-export function cxrRecord(r: CxrResult, models: ModelRef[]): CxrRecord {
+export function cxrRecord(r: CxrResult, models: ModelRef[]): CxrAssessedRecord {
   const box = (b: DetectionBox): DetectionBox =>
     ({ x: round(b.x, 1), y: round(b.y, 1), w: round(b.w, 1), h: round(b.h, 1), score: round(b.score, 4) });
   const probabilities: Record<string, number> = {};
@@ -23,4 +45,8 @@ export function cxrRecord(r: CxrResult, models: ModelRef[]): CxrRecord {
     infectionPercentOfLung: round(r.infectionPercentOfLung, 2),
     models,
   };
+}
+
+export function cxrNotAssessedRecord(verdict: Extract<CxrGateVerdict, { passed: false }>): CxrNotAssessedRecord {
+  return { assessed: false, reason: verdict.reason, inputGate: verdict.measure, models: [verdict.model] };
 }
