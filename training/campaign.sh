@@ -11,6 +11,9 @@ cd "$(dirname "$0")/.."
 export LUNGLENS_RUNS="${LUNGLENS_RUNS:-/work/lunglens-runs}" TORCH_THREADS="${TORCH_THREADS:-2}" OMP_NUM_THREADS=2
 PY=/usr/bin/python3
 log() { echo "[$(date -u +%FT%TZ)] $*"; }
+# One training at a time across the team: every step takes the shared lock (a helper's small training waits).
+LOCK="$LUNGLENS_RUNS/train.lock"
+step() { flock "$LOCK" "$@"; }
 
 # 0. hard-negative crops through the app's own crop code (cheap; rerun both when the app's crop changes)
 [ -f "$LUNGLENS_RUNS/hard-negatives/lidc-idri-0001/slices.json" ] || npx tsx training/ct_common/hardNegativeCrops.ts 2d
@@ -20,18 +23,32 @@ log() { echo "[$(date -u +%FT%TZ)] $*"; }
 #    model shipped on 2026-12-01 (held-out fold 1); folds 2-4 give its cross-validated spread
 for f in 1 2 3 4; do
   log "ct_regression v2-e5 fold $f"
-  $PY training/ct_regression/train.py --folds $f --epochs 5 --kl --hard-neg --tag=-e5 --train-only
+  step $PY training/ct_regression/train.py --folds $f --epochs 5 --kl --hard-neg --tag=-e5 --train-only
 done
-$PY training/ct_regression/train.py --cv-v2 --tag=-e5
+[ -f training/ct_regression/results/cv_metrics-v2-e5.json ] || step $PY training/ct_regression/train.py --cv-v2 --tag=-e5
 
-# 2. CXR 3-class classifier, 5-fold CV on all 3,234 staged images (30 epochs each)
-log "cxr classifier CV"
-$PY training/cxr/cls_cv.py train
-$PY training/cxr/cls_cv.py eval
+# 2. CXR 3-class classifier, 5-fold CV on all 3,234 staged images (30 epochs each): fold 0 first (it ships:
+#    `cls_cv.py eval && cls_cv.py ship --fold 0`), the other folds after the segmentation folds
+log "cxr classifier CV fold 0"
+step $PY training/cxr/cls_cv.py train --folds 0
 
-# 3. CT regression v3: 10 epochs, hard negatives as 2-D AND whole-series (3-D lung) crops, every fold
+# 3. CT lesion segmentation v2: 2 of every 8 samples are LIDC-IDRI-0001 lung crops with empty masks, 800
+#    iterations; fold 0 = the original 10-slice hold-out (shipped), folds 1-4 give the cross-validated spread
+for f in 0 1 2 3 4; do
+  log "ct_segmentation v2-hn fold $f"
+  step $PY training/ct_segmentation/train.py --hard-neg 2 --iters 800 --fold $f --train-only
+done
+step $PY training/ct_segmentation/train.py --cv
+
+# 4. the classifier's other folds
+log "cxr classifier CV folds 1-4"
+step $PY training/cxr/cls_cv.py train
+step $PY training/cxr/cls_cv.py eval
+
+# 5. CT regression v3: 10 epochs, hard negatives as 2-D AND whole-series (3-D lung) crops, every fold
 for f in 1 2 3 4; do
   log "ct_regression v3 (10 epochs, study crops) fold $f"
-  $PY training/ct_regression/train.py --folds $f --epochs 10 --kl --hard-neg-study --train-only
+  step $PY training/ct_regression/train.py --folds $f --epochs 10 --kl --hard-neg-study --train-only
 done
+step $PY training/ct_regression/train.py --cv-v2 --hard-neg-study
 log "campaign queue done"

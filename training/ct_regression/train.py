@@ -142,10 +142,10 @@ def train_fold(fold: int, epochs: int, use_kl: bool, resume: bool, hard_neg: boo
     return final_path
 
 
-def cv_v2(tag: str = '') -> dict:
-    """Every finished v2 fold (run-name suffix `tag`): held-out metrics (PyTorch fp32) and the negative controls;
-    mean and sd of MAE."""
-    paths = {f: os.path.join(RUNS, run_name(f, True, True, tag=tag), 'final.pt') for f in FOLDS}
+def cv_v2(tag: str = '', study_crops: bool = False) -> dict:
+    """Every finished v2 fold (run-name suffix `tag`; `study_crops`: the v3 runs with whole-series crops): held-out
+    metrics (PyTorch fp32) and the negative controls; mean and sd of MAE."""
+    paths = {f: os.path.join(RUNS, run_name(f, True, True, study_crops, tag), 'final.pt') for f in FOLDS}
     paths = {f: p for f, p in paths.items() if os.path.exists(p)}
     cv = evaluate_folds(paths)
     for f, p in paths.items():
@@ -156,11 +156,12 @@ def cv_v2(tag: str = '') -> dict:
     maes = [v['combined']['mae'] for v in cv.values()]
     epochs = {f: export_model.schedule_epochs(os.path.join(os.path.dirname(p), 'log.txt')) for f, p in paths.items()}
     out = {'input_size': INPUT_SIZE, 'widths': WIDTHS, 'epochs': sorted(set(epochs.values())), 'kl': True,
+           'study_crops': study_crops,
            'hard_negatives': hard_negatives.TRAIN_SERIES, 'folds': cv,
            'mae_mean': float(np.mean(maes)) if maes else None,
            'mae_sd': float(np.std(maes, ddof=1)) if len(maes) > 1 else None}
     os.makedirs(RESULTS, exist_ok=True)
-    with open(os.path.join(RESULTS, f'cv_metrics-v2{tag}.json'), 'w') as fh:
+    with open(os.path.join(RESULTS, f'cv_metrics-v2{"-hns" if study_crops else ""}{tag}.json'), 'w') as fh:
         json.dump(out, fh, indent=1)
     return out
 
@@ -189,10 +190,10 @@ def main() -> None:
         export_model.eval_shipped()
         return
     if a.cv_v2:
-        print(json.dumps(cv_v2(a.tag), indent=1))
+        print(json.dumps(cv_v2(a.tag, a.hard_neg_study), indent=1))
         return
     if a.ship_v2:
-        res = export_model.ship_run(run_name(a.ship_v2, True, True, tag=a.tag), a.ship_v2)
+        res = export_model.ship_run(run_name(a.ship_v2, True, True, a.hard_neg_study, a.tag), a.ship_v2)
         export_model.write_card_v2()
         print(json.dumps({k: res[k] for k in ('heldout', 'int8_cost', 'files')}, indent=1))
         return

@@ -7,6 +7,7 @@ Images are resized to INPUT_SIZE x INPUT_SIZE (aspect not kept, as Inf-Net does)
 from __future__ import annotations
 
 import csv
+import json
 import os
 import sys
 import random
@@ -52,10 +53,28 @@ def load_all() -> list[Slice]:
     return out
 
 
-def split(slices: list[Slice]) -> tuple[list[Slice], list[Slice]]:
+def load_hard_negatives() -> list[np.ndarray]:
+    """LIDC-IDRI-0001 (no COVID-19) as the app feeds this model: every assessed slice of the whole-series 3-D
+    lung crop, plus every slice where the single-image 2-D lung finder found lung. Variable sizes (uint8 crops)."""
+    sys.path.insert(0, os.path.join(REPO, 'training', 'ct_regression'))
+    import hard_negatives as hn
+    out = []
+    for crops, keep in (('hard-negatives-study', 'assessed'), ('hard-negatives', 'found')):
+        d = runs_dir(crops, hn.TRAIN_SERIES)
+        for r in json.load(open(os.path.join(d, 'slices.json')))['slices']:
+            if r[keep]:
+                out.append(np.asarray(Image.open(os.path.join(d, r['file'].replace('.dcm', '.seg.png'))).convert('L'), np.uint8))
+    return out
+
+
+N_FOLDS = 5  # 50 slices -> 5 folds of HOLDOUT_N; fold 0 is the original hold-out (v1's comparison split)
+
+
+def split(slices: list[Slice], fold: int = 0) -> tuple[list[Slice], list[Slice]]:
+    """Fold `fold` held out, the rest for training: a fixed seeded shuffle cut into N_FOLDS blocks, by slice."""
     idx = list(range(len(slices)))
     random.Random(SPLIT_SEED).shuffle(idx)
-    hold = set(idx[:HOLDOUT_N])
+    hold = set(idx[fold * HOLDOUT_N:(fold + 1) * HOLDOUT_N])
     return [s for i, s in enumerate(slices) if i not in hold], [s for i, s in enumerate(slices) if i in hold]
 
 

@@ -2,6 +2,7 @@
 
     /usr/bin/python3 training/cxr/cls_cv.py train [--folds 0,1,2,3,4]   # resumable, one fold after another
     /usr/bin/python3 training/cxr/cls_cv.py eval                        # metrics of every finished fold
+    /usr/bin/python3 training/cxr/cls_cv.py ship [--fold K]             # ship fold K's model (default 0)
 
 Folds are class-stratified and seeded, by IMAGE: COVID-QU-Ex carries no patient ids, so images of one
 patient may sit in two folds (the card says so). Every fold gets the same schedule; the last epoch is
@@ -128,9 +129,33 @@ def evaluate(ds: data.Dataset, folds: list[np.ndarray], shipped_onnx: str | None
     return res
 
 
+CV_METRICS = os.path.join(data.RUNS, 'cls-cv', 'cv_metrics.json')
+
+
+def ship_fold(ds: data.Dataset, folds: list[np.ndarray], k: int) -> None:
+    """Fold k's last-epoch model through the shared ship step (run.export_and_eval), scored on fold k; the
+    cross-validation table (`eval` first) goes next to it for the card (training/cxr/cards.py)."""
+    import cards
+    import run
+    if not finished(k):
+        raise SystemExit(f'fold {k} has not finished its {EPOCHS} epochs')
+    _, ho = split_for(folds, k)
+    training = {'run': f'cls-cv/fold{k}', 'epochs': EPOCHS, 'batch': BATCH, 'lr': LR, 'widths': list(WIDTHS),
+                'folds': N_FOLDS, 'heldOutFold': k, 'hardware': '2 CPU cores, torch 1.13, nice 19'}
+    res = run.export_and_eval('cls', load_fold_model(k), ds, ho, training)
+    cv = json.load(open(CV_METRICS))
+    cv['shipped_fold'], cv['epochs'], cv['n_images'] = k, EPOCHS, int(len(ds.names))
+    cv['fold_sizes'] = [int(len(f)) for f in folds]
+    with open(os.path.join(os.path.dirname(run.paths('cls')['metrics']), 'cv-metrics.json'), 'w') as f:
+        json.dump(cv, f, indent=1)
+    cards.write_all()
+    print(json.dumps(res['holdout']['onnx_int8_shipped'], indent=1))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument('cmd', choices=['train', 'eval'])
+    ap.add_argument('cmd', choices=['train', 'eval', 'ship'])
+    ap.add_argument('--fold', type=int, default=0, help='ship: the fold whose model ships (held out: that fold)')
     ap.add_argument('--folds', default=','.join(str(k) for k in range(N_FOLDS)))
     ap.add_argument('--shipped', default=os.path.join(data.REPO, 'models', 'cxr-classification', 'model.int8.onnx'))
     a = ap.parse_args()
@@ -145,9 +170,11 @@ def main() -> None:
             t0 = time.time()
             train_fold(ds, folds, k)
             print(f'fold {k} done in {time.time() - t0:.0f}s', flush=True)
+    elif a.cmd == 'ship':
+        ship_fold(ds, folds, a.fold)
     else:
         res = evaluate(ds, folds, a.shipped if os.path.exists(a.shipped) else None)
-        out = os.path.join(data.RUNS, 'cls-cv', 'cv_metrics.json')
+        out = CV_METRICS
         with open(out, 'w') as f:
             json.dump(res, f, indent=1)
         print(json.dumps(res, indent=1))

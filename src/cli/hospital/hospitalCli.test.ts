@@ -5,14 +5,19 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSourceInstance } from '../../core/dicomExport/sourceImages.ts';
 import { dciodvfyErrors, dciodvfyReport, readBack } from '../../core/dicomExport/testing/dicomTools.ts';
-import { ctSeriesDir } from '../../core/dicomExport/testing/realCtSeries.ts';
+import { stackedSliceSeries } from '../../core/dicom/testing/stackedSliceSeries.ts';
 import { readNifti } from '../../core/nifti/readNifti.ts';
 import { applyAffine, type Vec3 } from '../../core/nifti/volumeGeometry.ts';
 import { writeNiftiMask } from '../../core/nifti/writeNifti.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
-const seriesDir = ctSeriesDir('lung-pet-ct-dx-a0002');
-const files = readdirSync(seriesDir).filter((f) => f.endsWith('.dcm')).map((f) => path.join(seriesDir, f));
+// Real COVID-19 lesions are needed for the lesion segments, so the series is one real COVID-19 slice stacked
+// 24 times at 5 mm (the staged whole series are non-COVID, where the lesion model now marks nothing).
+const seriesDir = mkdtempSync(path.join(os.tmpdir(), 'lunglens-cli-hospital-series-'));
+const files = stackedSliceSeries(24, 5).files.map((f) => {
+  writeFileSync(path.join(seriesDir, f.name), f.bytes);
+  return path.join(seriesDir, f.name);
+});
 const seriesUid = readSourceInstance(new Uint8Array(readFileSync(files[0]))).seriesInstanceUID;
 
 interface Summary {
@@ -43,7 +48,10 @@ beforeAll(() => {
   if (!series) throw new Error('the CLI printed no series record');
   summary = series.summary as Summary;
 }, 180_000);
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(out, { recursive: true, force: true });
+  rmSync(seriesDir, { recursive: true, force: true });
+});
 
 function cli(args: string[]): Record<string, unknown>[] {
   const r = execFileSync(process.execPath, [path.join(repoRoot, 'bin/lunglens.mjs'), 'analyze', ...args, '--json'], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,7 +59,7 @@ function cli(args: string[]): Record<string, unknown>[] {
 }
 const arrayBuffer = (b: Buffer) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 
-describe('lunglens analyze --dicom-out --nifti-out on the real Lung-PET-CT-Dx series', () => {
+describe('lunglens analyze --dicom-out --nifti-out on a series of real COVID-19 lesions', () => {
   it('writes <SeriesInstanceUID>.seg.dcm and .sr.dcm (valid for dciodvfy) and <uid>.masks.nii.gz', () => {
     expect(readdirSync(path.join(out, 'dicom')).sort()).toEqual([`${seriesUid}.seg.dcm`, `${seriesUid}.sr.dcm`]);
     expect(readdirSync(path.join(out, 'nifti'))).toEqual([`${seriesUid}.masks.nii.gz`]);
