@@ -386,6 +386,12 @@ def write_card_v2() -> None:
               if n_done > 1 else
               f"Only held-out fold {fold} has finished so far (the other folds are queued in training/PLAN.md); "
               "one fold of ~850 slices is the only estimate, and there is no spread yet.")
+    tta_path = os.path.join(RESULTS, 'tta_flip-v2-e5.json')
+    if os.path.exists(tta_path):
+        tta = json.load(open(tta_path))
+        spread += (f" Test-time horizontal flip (heads averaged over the slice and its mirror; `tta_flip.py`) gives "
+                   f"{tta['mae_flip_tta_mean']:.2f} +- {tta['mae_flip_tta_sd']:.2f} on the same folds: {tta['mae_mean'] - tta['mae_flip_tta_mean']:.2f} "
+                   "better for twice the inference, so it is not used.")
     sections = [
         ('Summary', f"""Estimates the percentage of lung area infected (0-100, integer) on one axial CT slice that has
 been cropped to the lungs and shown in a lung window. Research use only - not a medical device, not validated

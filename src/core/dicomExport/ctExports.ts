@@ -55,14 +55,19 @@ export async function buildCtDicom(input: CtExportInput): Promise<{ seg: Written
  * from one side map per slice; else one lung segment.
  */
 async function lungSegments(input: CtExportInput, lung: (Uint8Array | undefined)[], algorithm: AlgorithmId): Promise<SegmentMasks[]> {
-  const split = typeof input.summary?.leftLungVolumeMl === 'number' && typeof input.summary.rightLungVolumeMl === 'number';
-  const sides = split ? await lungSideMaps(input, (i) => lung[i]) : null;
+  const sides = await lungSides(input, (i) => lung[i]);
   if (!sides) return [{ kind: 'lung', algorithm, masks: lung }];
   const maps = lung.map((_, i) => sides.get(i));
   return [
     { kind: 'left-lung', algorithm, masks: maps, value: LEFT_LUNG },
     { kind: 'right-lung', algorithm, masks: maps, value: RIGHT_LUNG },
   ];
+}
+
+/** Each slice's side map when the summary has split the lungs (a whole-series analysis), else null. */
+async function lungSides(input: CtExportInput, lung: (index: number) => Uint8Array | undefined): Promise<Map<number, Uint8Array> | null> {
+  const split = typeof input.summary?.leftLungVolumeMl === 'number' && typeof input.summary.rightLungVolumeMl === 'number';
+  return split ? lungSideMaps(input, lung) : null;
 }
 
 /**
@@ -112,10 +117,13 @@ function lesionNumbers(l: LesionInstance): CtLesionNumbers | null {
   };
 }
 
-/** Label values of the NIfTI mask export. */
-export const NIFTI_LABELS = { lung: 1, ggo: 2, consolidation: 3 } as const;
+/**
+ * Label values of the NIfTI mask export: the lungs by side when the series was analysed as a whole (as the SEG's
+ * two lung segments), one lung label otherwise; lesions over lung.
+ */
+export const NIFTI_LABELS = { rightLung: 1, leftLung: 2, ggo: 3, consolidation: 4, lung: 5 } as const;
 
-/** One label map (1 lung, 2 GGO, 3 consolidation; 0 elsewhere and on slices not analysed) in the series' own geometry. */
+/** One label map (NIFTI_LABELS; 0 elsewhere and on slices not analysed) in the series' own geometry. */
 export async function buildCtNifti(input: CtExportInput): Promise<ExportFile[]> {
   if (input.slices.length === 0) throw new Error('Analyse the series first: there is nothing to export.');
   const headers = input.headers;
@@ -130,15 +138,20 @@ export async function buildCtNifti(input: CtExportInput): Promise<ExportFile[]> 
   const plane = rows * columns;
   const labels = new Uint8Array(plane * headers.length);
   const masks = exportedMasks(input);
+  const sides = await lungSides(input, (i) => masks(i, 'lung'));
+  const sideLabel: Record<number, number> = { [LEFT_LUNG]: NIFTI_LABELS.leftLung, [RIGHT_LUNG]: NIFTI_LABELS.rightLung };
   headers.forEach((_, k) => {
-    for (const key of ['lung', 'ggo', 'consolidation'] as const) {
+    const lung = masks(k, 'lung');
+    const side = sides?.get(k);
+    if (lung) for (let p = 0; p < plane; p++) if (lung[p]) labels[k * plane + p] = side ? sideLabel[side[p]] ?? NIFTI_LABELS.lung : NIFTI_LABELS.lung;
+    for (const key of ['ggo', 'consolidation'] as const) {
       const data = masks(k, key);
       if (!data) continue;
-      const value = NIFTI_LABELS[key];
-      for (let p = 0; p < plane; p++) if (data[p]) labels[k * plane + p] = value;
+      for (let p = 0; p < plane; p++) if (data[p]) labels[k * plane + p] = NIFTI_LABELS[key];
     }
   });
   const uid = safeUid(input.series.seriesInstanceUID, 'series');
-  const bytes = writeNiftiMask(labels, geometry, { gzip: true, description: 'LungLens: 1 lung, 2 GGO, 3 consolidation' });
+  const description = sides ? 'LungLens: 1 right lung, 2 left lung, 3 GGO, 4 consolidation' : 'LungLens: 5 lung, 3 GGO, 4 consolidation';
+  const bytes = writeNiftiMask(labels, geometry, { gzip: true, description });
   return [{ name: `${uid}.masks.nii.gz`, mediaType: 'application/gzip', bytes }];
 }
