@@ -142,7 +142,7 @@ def ship_fold(ds: data.Dataset, folds: list[np.ndarray], k: int) -> None:
     _, ho = split_for(folds, k)
     training = {'run': f'cls-cv/fold{k}', 'epochs': EPOCHS, 'batch': BATCH, 'lr': LR, 'widths': list(WIDTHS),
                 'folds': N_FOLDS, 'heldOutFold': k, 'hardware': '2 CPU cores, torch 1.13, nice 19'}
-    res = run.export_and_eval('cls', load_fold_model(k), ds, ho, training)
+    res = run.export_and_eval('cls', load_fold_model(k), ds, ho, training, version='2.0.0')
     cv = json.load(open(CV_METRICS))
     cv['shipped_fold'], cv['epochs'], cv['n_images'] = k, EPOCHS, int(len(ds.names))
     cv['fold_sizes'] = [int(len(f)) for f in folds]

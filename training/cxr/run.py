@@ -118,7 +118,7 @@ def write_fixture(kind: str, m: torch.nn.Module, ds: data.Dataset, ho: np.ndarra
         json.dump(fx, f)
 
 
-def manifest_entry(kind: str, extra: dict, labels: list[str] | None) -> dict:
+def manifest_entry(kind: str, extra: dict, labels: list[str] | None, version: str = '1.0.0') -> dict:
     """The entry without `files` (the ship step adds the shipped file's sha256 and size)."""
     k = KINDS[kind]
     names = {'seg': 'CXR lung + infection segmentation (compact U-Net)',
@@ -128,7 +128,7 @@ def manifest_entry(kind: str, extra: dict, labels: list[str] | None) -> dict:
     decode = {'seg': 'sigmoid', 'cls': 'softmax'}.get(kind, 'boxes')
     entry = {
         'id': k['id'], 'name': names[kind], 'task': k['task'], 'modality': 'cxr', 'format': 'onnx',
-        'version': '1.0.0',
+        'version': version,
         'license': 'research use only; trained on COVID-QU-Ex infection-segmentation subset (licence unverified offline)',
         'card': f'{k["id"]}/CARD.md', 'quantization': 'int8-weights',
         'input': {'name': 'image', 'layout': 'NCHW', 'height': 128, 'width': 128, 'channels': 1, 'dtype': 'float32',
@@ -166,13 +166,14 @@ BUDGET = {'seg': Int8Budget('infection_dice_mean_per_covid_image', 0.005, higher
           'centernet': Int8Budget('map50', 0.005, higher_is_better=True)}
 
 
-def export_and_eval(kind: str, m: torch.nn.Module, ds: data.Dataset, ho: np.ndarray, training: dict | None = None) -> dict:
+def export_and_eval(kind: str, m: torch.nn.Module, ds: data.Dataset, ho: np.ndarray, training: dict | None = None,
+                    version: str = '1.0.0') -> dict:
     """The shared ship step (training/common/ship.py), then this model's metrics.json (read by cards.py),
     the int8 hold-out outputs and the parity fixture."""
     p = paths(kind)
     out = KINDS[kind]['output']
     labels = data.CLASS_LABELS if kind == 'cls' else (['lung', 'infection'] if kind == 'seg' else ['opacity'])
-    entry = manifest_entry(kind, EXTRA[kind], labels)
+    entry = manifest_entry(kind, EXTRA[kind], labels, version)
     r = ship(ShipSpec(
         model_id=KINDS[kind]['id'], model=m, input_name='image', chw=(1, 128, 128), output_names=[out],
         fp32_path=p['fp32'], heldout_inputs=model_input(ds.images[ho]),

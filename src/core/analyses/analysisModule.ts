@@ -151,6 +151,11 @@ export interface AnalysisModule<R extends AnalysisRecord = AnalysisRecord, S = u
    * keeps the result (null: analyse slice by slice) and passes it to `sliceContext` and `summarize`.
    */
   prepareSeries?(series: SeriesSource): Promise<unknown>;
+  /**
+   * The preparation rebuilt from its structured clone (function-valued fields dropped), so a host may run
+   * `prepareSeries` in a worker (the app does: it is whole-series work). Absent: the host runs it in place.
+   */
+  restorePrepared?(data: unknown): unknown;
   /** What slice `index` needs of the preparation, handed to `analyze` with its image (structured-cloneable). */
   sliceContext?(prepared: unknown, index: number): unknown;
   /** Series-level numbers from the analysed slices (null when there is nothing to say). */

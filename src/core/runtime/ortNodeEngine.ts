@@ -4,6 +4,7 @@ import type { BackendPref, Engine, EngineSession, ModelBytes } from './engine.ts
 import { modelFile } from './manifest.ts';
 import type { Tensor } from './tensor.ts';
 import { fromOrtTensor } from './ortTensors.ts';
+import { ORT_SESSION_CONFIG } from './ortSessionOptions.ts';
 
 /**
  * onnxruntime-node for the CLI (and as the bench's native baseline). Chosen over running
@@ -33,6 +34,7 @@ export function createOrtNodeEngine(opts: { threads?: number } = {}): Engine {
         graphOptimizationLevel: 'all',
         intraOpNumThreads: threads,
         interOpNumThreads: 1,
+        extra: ORT_SESSION_CONFIG,
       });
       return {
         modelId: entry.id,

@@ -10,6 +10,7 @@ import { modelFile } from './manifest.ts';
 import type { Tensor } from './tensor.ts';
 import { fromOrtTensor } from './ortTensors.ts';
 import { describeWebGpu, probeWebGpu, wasmThreads, type WebGpuInfo } from './webgpuInfo.ts';
+import { ORT_SESSION_CONFIG } from './ortSessionOptions.ts';
 
 type Ort = typeof OrtModule;
 
@@ -84,6 +85,7 @@ export function createOrtWebEngine(opts: OrtWebOptions): Engine {
       const session = await ort.InferenceSession.create(bytes, {
         executionProviders: [backend === 'webgpu' ? 'webgpu' : 'wasm'],
         graphOptimizationLevel: 'all',
+        extra: ORT_SESSION_CONFIG,
         ...(externalData.length ? { externalData } : {}),
       });
       let lost: Promise<string> | undefined;

@@ -44,6 +44,15 @@ export async function prepareCtStudy(input: StudyInput): Promise<CtStudyPreparat
   if (lungs.problem) warnings.push(lungs.problem);
   if (lungs.cutOff.atHead) warnings.push('the lungs continue above the first slice: the series does not cover them whole');
   if (lungs.cutOff.atFeet) warnings.push('the lungs continue below the last slice: the series does not cover them whole');
+  return restoreCtStudyPreparation({ kind: 'ct-study', lungs, indices, warnings });
+}
+
+/**
+ * A preparation from its data (e.g. its structured clone, which drops `sliceContext`): the app computes it in a
+ * worker, off the page's main thread, and rebuilds it there.
+ */
+export function restoreCtStudyPreparation(data: Omit<CtStudyPreparation, 'sliceContext'>): CtStudyPreparation {
+  const { lungs, indices, warnings } = data;
   const position = new Map(indices.map((i, k) => [i, k]));
   return {
     kind: 'ct-study',

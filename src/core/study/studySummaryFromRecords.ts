@@ -37,8 +37,9 @@ export function summarizeStudyRecords(
     trackers.set(prep, state);
   }
   for (const s of sorted) {
-    if (s.index <= state.last || s.record.assessed === false) continue;
-    const m = masks?.(s.index);
+    if (s.index <= state.last) continue;
+    // a slice not assessed has no lesions, but counts as seen: else every later call would start over
+    const m = s.record.assessed === false ? undefined : masks?.(s.index);
     const ctx = prep.sliceContext(s.index);
     if (m?.lesion && ctx) {
       state.tracker.add(s.index, m.lesion.data, m.consolidation?.data ?? new Uint8Array(m.lesion.data.length), (i) => sideAt(ctx, i));

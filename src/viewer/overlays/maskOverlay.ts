@@ -21,30 +21,24 @@ function renderLabels(labels: LabelMap, style: OverlayStyle): HTMLCanvasElement 
   canvas.width = columns;
   canvas.height = rows;
   const img = new ImageData(columns, rows);
-  const px = img.data;
+  // One 32-bit write per painted pixel (RGBA in memory order): this runs on the page's thread for every
+  // analysed slice shown, so it must stay well under a frame's worth of time for a 512² slice.
+  const px = new Uint32Array(img.data.buffer);
   const alpha = Math.round(255 * style.opacity);
-  const ggo = hexToRgb(style.ggoColor);
-  const cons = hexToRgb(style.consolidationColor);
-  const lesion = hexToRgb(style.lesionColor);
-  const lung = hexToRgb(style.lungColor);
+  const word = ([r, g, b]: [number, number, number], a: number): number => new Uint32Array(new Uint8Array([r, g, b, a]).buffer)[0];
+  const cons = word(hexToRgb(style.consolidationColor), alpha);
+  const ggo = word(hexToRgb(style.ggoColor), alpha);
+  const lesion = word(hexToRgb(style.lesionColor), alpha);
+  const lung = word(hexToRgb(style.lungColor), 230);
   for (let y = 0; y < rows; y++) {
     for (let x = 0; x < columns; x++) {
       const i = y * columns + x;
       const v = data[i];
-      let rgb: [number, number, number] | null = null;
-      let a = alpha;
-      if (v & LABEL_BITS.consolidation) rgb = cons;
-      else if (v & LABEL_BITS.ggo) rgb = ggo;
-      else if (v & LABEL_BITS.lesion) rgb = lesion;
-      else if (style.showLung && v & LABEL_BITS.lung && isEdge(data, x, y, columns, rows)) {
-        rgb = lung;
-        a = 230;
-      }
-      if (!rgb) continue;
-      px[i * 4] = rgb[0];
-      px[i * 4 + 1] = rgb[1];
-      px[i * 4 + 2] = rgb[2];
-      px[i * 4 + 3] = a;
+      if (v === 0) continue;
+      if (v & LABEL_BITS.consolidation) px[i] = cons;
+      else if (v & LABEL_BITS.ggo) px[i] = ggo;
+      else if (v & LABEL_BITS.lesion) px[i] = lesion;
+      else if (style.showLung && v & LABEL_BITS.lung && isEdge(data, x, y, columns, rows)) px[i] = lung;
     }
   }
   canvas.getContext('2d')!.putImageData(img, 0, 0);

@@ -34,7 +34,7 @@ const fileIds = new WeakMap<IngestInput, number>();
 let nextFileId = 1;
 
 /** Blob-backed inputs go over as is; others are read into a Blob. */
-async function toWorkerFile(input: IngestInput): Promise<WorkerFile> {
+export async function toWorkerFile(input: IngestInput): Promise<WorkerFile> {
   let id = fileIds.get(input);
   if (id === undefined) fileIds.set(input, (id = nextFileId++));
   return { id, name: input.name, blob: input.blob ?? new Blob([await input.read()]) };

@@ -11,6 +11,8 @@ export interface InferenceClient {
   init(manifestUrl: string, backendPref?: BackendPref): Promise<InitResult>;
   /** Downloads (with progress events), verifies and opens a model's session; returns its backend. */
   loadModel(modelId: string): Promise<{ backend: string }>;
+  /** Opens the models' sessions and runs each a few times, so the first analysed slice runs at full speed. */
+  warmUp(modelIds: readonly string[]): Promise<boolean>;
   runAnalysis<R>(analysisId: string, image: MedicalImage, slice?: unknown): Promise<R>;
   runModel(modelId: string, feeds: Record<string, Tensor>): Promise<RunModelResult>;
   backendInfo(): Promise<BackendInfo>;
@@ -64,6 +66,7 @@ export function createInferenceClient(
     init: (manifestUrl, pref = 'auto') =>
       call<InitResult>({ type: 'init', manifestUrl: new URL(manifestUrl, location.href).href, pref }),
     loadModel: (modelId) => call({ type: 'loadModel', modelId }),
+    warmUp: (modelIds) => call<boolean>({ type: 'warmUp', modelIds: [...modelIds] }),
     runAnalysis: <R>(analysisId: string, image: MedicalImage, slice?: unknown) => call<R>({ type: 'runAnalysis', analysisId, image, slice }),
     runModel: (modelId, feeds) => call<RunModelResult>({ type: 'runModel', modelId, feeds }),
     backendInfo: () => call<BackendInfo>({ type: 'backendInfo' }),

@@ -5,7 +5,7 @@ import { ANALYSES as analyses, analysisById } from '../../core/analyses/registry
 import type { ModelHost } from '../../core/runtime/modelHost.ts';
 import { destroyOrtWebGpuDevice } from '../../core/runtime/ortWebEngine.ts';
 import { createWebModelHost } from '../../core/runtime/webModelHost.ts';
-import type { Tensor } from '../../core/runtime/tensor.ts';
+import { warmUpSession } from '../../core/runtime/modelWarmUp.ts';
 import { ortWasmPaths } from './ortWasmAssets.ts';
 import { rpcEvent, rpcHandler, type RpcMessage, type RpcResult } from '../rpc.ts';
 import type { InitResult, RegisteredModel, RunModelResult, WorkerRequest } from './protocol.ts';
@@ -49,6 +49,11 @@ async function handle(req: WorkerRequest): Promise<RpcResult> {
       const s = await requireHost().getSession(req.modelId);
       return { result: { backend: s.backend } };
     }
+    case 'warmUp': {
+      const h = requireHost();
+      for (const id of req.modelIds) await warmUpSession(await h.getSession(id));
+      return { result: true };
+    }
     case 'runModel': {
       const s = await requireHost().getSession(req.modelId);
       const outputs = await s.run(req.feeds);
@@ -56,7 +61,9 @@ async function handle(req: WorkerRequest): Promise<RpcResult> {
       return { result, transfer: transferables(outputs) };
     }
     case 'runAnalysis': {
-      return { result: await analysisById(req.analysisId).analyze(req.image, requireHost(), req.slice) };
+      const result = await analysisById(req.analysisId).analyze(req.image, requireHost(), req.slice);
+      // the masks are the worker's own fresh arrays: hand them over instead of copying
+      return { result, transfer: transferables(result.masks) };
     }
     case 'backendInfo':
       return { result: await requireHost().backendInfo() };
@@ -91,10 +98,10 @@ async function handle(req: WorkerRequest): Promise<RpcResult> {
   }
 }
 
-function transferables(outputs: Record<string, Tensor>): Transferable[] {
+function transferables(arrays: Record<string, { data: ArrayBufferView } | undefined>): Transferable[] {
   const buffers = new Set<ArrayBuffer>();
-  for (const t of Object.values(outputs)) {
-    if (t.data.buffer instanceof ArrayBuffer) buffers.add(t.data.buffer);
+  for (const t of Object.values(arrays)) {
+    if (t?.data.buffer instanceof ArrayBuffer) buffers.add(t.data.buffer);
   }
   return [...buffers];
 }

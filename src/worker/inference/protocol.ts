@@ -10,6 +10,8 @@ import type { Tensor } from '../../core/runtime/tensor.ts';
 export type WorkerRequest =
   | { id: number; type: 'init'; manifestUrl: string; pref: BackendPref }
   | { id: number; type: 'loadModel'; modelId: string }
+  /** Opens the models' sessions and runs each a few times on a blank input (before a series is analysed). */
+  | { id: number; type: 'warmUp'; modelIds: string[] }
   | { id: number; type: 'runModel'; modelId: string; feeds: Record<string, Tensor> }
   /** `slice`: the module's `sliceContext` for this image, when the host prepared the series. */
   | { id: number; type: 'runAnalysis'; analysisId: string; image: MedicalImage; slice?: unknown }
