@@ -142,7 +142,11 @@ def ship_fold(ds: data.Dataset, folds: list[np.ndarray], k: int) -> None:
     _, ho = split_for(folds, k)
     training = {'run': f'cls-cv/fold{k}', 'epochs': EPOCHS, 'batch': BATCH, 'lr': LR, 'widths': list(WIDTHS),
                 'folds': N_FOLDS, 'heldOutFold': k, 'hardware': '2 CPU cores, torch 1.13, nice 19'}
-    res = run.export_and_eval('cls', load_fold_model(k), ds, ho, training, version='2.0.0')
+    model = load_fold_model(k)
+    res = run.export_and_eval('cls', model, ds, ho, training, version='2.0.0')
+    # The parity fixture on the images the other three CXR fixtures use (cxrParity.test.ts runs all four models
+    # on the same radiographs); parity needs real inputs, not held-out ones.
+    run.write_fixture('cls', model, ds, data.load_split(ds)[1])
     cv = json.load(open(CV_METRICS))
     cv['shipped_fold'], cv['epochs'], cv['n_images'] = k, EPOCHS, int(len(ds.names))
     cv['fold_sizes'] = [int(len(f)) for f in folds]
@@ -154,7 +158,7 @@ def ship_fold(ds: data.Dataset, folds: list[np.ndarray], k: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument('cmd', choices=['train', 'eval', 'ship'])
+    ap.add_argument('cmd', choices=['train', 'eval', 'ship', 'fixture'])
     ap.add_argument('--fold', type=int, default=0, help='ship: the fold whose model ships (held out: that fold)')
     ap.add_argument('--folds', default=','.join(str(k) for k in range(N_FOLDS)))
     ap.add_argument('--shipped', default=os.path.join(data.REPO, 'models', 'cxr-classification', 'model.int8.onnx'))
@@ -172,6 +176,9 @@ def main() -> None:
             print(f'fold {k} done in {time.time() - t0:.0f}s', flush=True)
     elif a.cmd == 'ship':
         ship_fold(ds, folds, a.fold)
+    elif a.cmd == 'fixture':  # only the parity fixture of the shipped fold's model
+        import run
+        run.write_fixture('cls', load_fold_model(a.fold), ds, data.load_split(ds)[1])
     else:
         res = evaluate(ds, folds, a.shipped if os.path.exists(a.shipped) else None)
         out = CV_METRICS
