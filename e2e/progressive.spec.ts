@@ -12,7 +12,7 @@ test('a 300-slice CT series is analysed progressively: overlays on finished slic
   test.skip(!hasModels(), 'no models in models/manifest.json');
   test.setTimeout(300_000);
   const errors = collectPageErrors(page);
-  const { dir, files } = await writeSeriesFromRealSlice(path.join(dicomSamples, 'covid19-ny-sbu-ct/A002304_axial_19001231-076.dcm'), 300);
+  const { dir, files } = await writeSeriesFromRealSlice(path.join(dicomSamples, 'covid19-ny-sbu-ct/A002304_axial_19010112-135.dcm'), 300);
   try {
     await page.goto('/?backend=wasm');
     await page.getByTestId('file-input').setInputFiles(files);
