@@ -40,12 +40,23 @@ for f in 0 1 2 3 4; do
 done
 step $PY training/ct_segmentation/train.py --cv
 
-# 4. the classifier's other folds
+# 4. CXR segmentation + both detectors on all 3,234 images (fold 0 of the classifier's 5 folds held out),
+#    then the comparison with the shipped models on the images their training never saw
+#    (`seg_det_cv.py ship --kind <k>` only where `eval` says the new model is better)
+if [ -f training/cxr/seg_det_cv.py ]; then
+  for k in seg yolo centernet; do
+    log "cxr $k on all data, fold 0"
+    step $PY training/cxr/seg_det_cv.py train --kind $k --fold 0 || log "cxr $k failed"
+  done
+  for k in seg yolo centernet ensemble; do step $PY training/cxr/seg_det_cv.py eval --kind $k || log "cxr eval $k failed"; done
+fi
+
+# 5. the classifier's other folds
 log "cxr classifier CV folds 1-4"
 step $PY training/cxr/cls_cv.py train
 step $PY training/cxr/cls_cv.py eval
 
-# 5. CT regression v3: 10 epochs, hard negatives as 2-D AND whole-series (3-D lung) crops, every fold
+# 6. CT regression v3: 10 epochs, hard negatives as 2-D AND whole-series (3-D lung) crops, every fold
 for f in 1 2 3 4; do
   log "ct_regression v3 (10 epochs, study crops) fold $f"
   step $PY training/ct_regression/train.py --folds $f --epochs 10 --kl --hard-neg-study --train-only

@@ -1,7 +1,8 @@
 import type { BackendPref } from '../core/runtime/engine.ts';
 import type { BackendInfo, RuntimeNotice } from '../core/runtime/modelHost.ts';
 import type { DownloadProgress } from '../core/runtime/modelFiles.ts';
-import { createInferenceClient, type InferenceClient } from '../worker/inference/inferenceClient.ts';
+import type { InferenceClient } from '../worker/inference/inferenceClient.ts';
+import { createInferencePool, inferencePoolPlan } from '../worker/inference/inferencePool.ts';
 import type { InitResult } from '../worker/inference/protocol.ts';
 
 const MANIFEST_URL = 'models/manifest.json';
@@ -11,9 +12,9 @@ const ENGINE_CHOICES_KEY = 'lunglens.engineChoices';
 type EngineFormat = 'onnx' | 'tfjs';
 
 /**
- * The app's one inference worker: started once, shows which backend runs (badge), the
- * model download progress and the one-time fallback notice. Failures are kept as text
- * for the UI; the rest of the app keeps working without models.
+ * The app's inference workers (a pool: src/worker/inference/inferencePool.ts), started once: shows which
+ * backend runs (badge), the model download progress and the one-time fallback notice. Failures are kept as
+ * text for the UI; the rest of the app keeps working without models.
  */
 export class InferenceRuntime {
   init = $state<InitResult | null>(null);
@@ -60,7 +61,7 @@ export class InferenceRuntime {
   }
 
   private async boot(pref: BackendPref): Promise<InferenceClient> {
-    const client = createInferenceClient();
+    const client = createInferencePool(inferencePoolPlan(navigator.hardwareConcurrency ?? 1, globalThis.crossOriginIsolated === true));
     client.onProgress((p) => (this.downloads = { ...this.downloads, [p.path]: p }));
     client.onNotice((n) => (this.notices = [...this.notices, n]));
     try {

@@ -15,8 +15,11 @@ export interface SliceResult {
 
 /** Beyond this many slices a series is sampled (every k-th slice) to bound time and memory. */
 const MAX_ANALYSED_SLICES = 600;
-/** Slices in flight at once: the next slice decodes (decode worker) while this one runs (inference worker). */
-const LANES = 2;
+/**
+ * Slices in flight at once: one per inference worker (a pool of up to two) plus one decoding (decode worker)
+ * while they run. Results may then come back out of order.
+ */
+const LANES = 3;
 /** During a run the series summary and report are rebuilt at most this often (they cost O(slices) each). */
 const SUMMARY_EVERY_MS = 2000;
 
@@ -120,7 +123,10 @@ export class SeriesAnalysis {
       const started = performance.now();
       let lastSummary = started;
       let cursor = 0;
-      // LANES loops share one cursor; the inference worker answers in arrival order, so results come in order.
+      // the sweep covers the slices done without a gap in series order (the summary tracks lesions incrementally)
+      const sweep = order.filter((i) => i !== first);
+      let swept = 0;
+      // LANES loops share one cursor
       const lane = async (): Promise<void> => {
         while (cursor < order.length && !this.cancelled) {
           const index = order[cursor++];
@@ -129,7 +135,7 @@ export class SeriesAnalysis {
           const out = await client.runAnalysis<ImageResult<AnalysisRecord>>(this.module.id, image, slice);
           this.results.set(index, this.sliceResult(index, image, out));
           if (this.done === 0) mark('first-result');
-          if (index !== first) this.sweptTo = Math.max(this.sweptTo, index);
+          while (swept < sweep.length && this.results.has(sweep[swept])) this.sweptTo = sweep[swept++];
           this.done++;
           // the summary's lesion tracking takes this slice now, in a task of its own (small), not at the next refresh
           if (this.module.summarize) setTimeout(() => this.summary(), 0);

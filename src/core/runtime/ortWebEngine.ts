@@ -23,6 +23,8 @@ export interface OrtWasmFiles {
 export interface OrtWebOptions {
   /** Per backend, the URLs Vite emitted for its build, so nothing comes from a CDN. */
   wasmPaths: { wasm: OrtWasmFiles; webgpu: OrtWasmFiles };
+  /** WASM threads per session (default `wasmThreads()`); an inference pool gives each of its workers a share. */
+  threads?: number;
 }
 
 type Build = 'wasm' | 'webgpu';
@@ -33,12 +35,12 @@ const imports: Record<Build, () => Promise<Ort>> = {
 const loaded = new Map<Build, Promise<Ort>>();
 
 /** The build for a backend, imported and configured once. */
-function ortFor(build: Build, files: OrtWasmFiles): Promise<Ort> {
+function ortFor(build: Build, files: OrtWasmFiles, threads: number): Promise<Ort> {
   let p = loaded.get(build);
   if (!p) {
     p = imports[build]().then((ort) => {
       ort.env.wasm.wasmPaths = files;
-      ort.env.wasm.numThreads = wasmThreads();
+      ort.env.wasm.numThreads = threads;
       ort.env.wasm.proxy = false; // we already are in a worker
       ort.env.logLevel = 'error';
       return ort;
@@ -55,6 +57,8 @@ function ortFor(build: Build, files: OrtWasmFiles): Promise<Ort> {
 export function createOrtWebEngine(opts: OrtWebOptions): Engine {
   let gpuInfo: Promise<WebGpuInfo | null> | null = null;
   const probe = () => (gpuInfo ??= probeWebGpu());
+  // only where threads can run at all (cross-origin isolated): otherwise ORT itself would fall back to 1
+  const threads = wasmThreads() > 1 ? Math.max(1, opts.threads ?? wasmThreads()) : 1;
 
   return {
     id: 'ort-web',
@@ -70,12 +74,12 @@ export function createOrtWebEngine(opts: OrtWebOptions): Engine {
         const gpu = await probe();
         return gpu ? describeWebGpu(gpu) : 'WebGPU · unknown adapter';
       }
-      const n = wasmThreads();
+      const n = threads;
       return `CPU (WASM, ${n} thread${n === 1 ? '' : 's'})`;
     },
     async createSession(model: ModelBytes, backend: string): Promise<EngineSession> {
       const build: Build = backend === 'webgpu' ? 'webgpu' : 'wasm';
-      const ort = await ortFor(build, opts.wasmPaths[build]);
+      const ort = await ortFor(build, opts.wasmPaths[build], threads);
       const entry = model.entry;
       const bytes = model.files.get(modelFile(entry).path);
       if (!bytes) throw new Error(`${entry.id}: model bytes not loaded`);

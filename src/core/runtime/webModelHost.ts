@@ -12,14 +12,14 @@ import { createTfjsEngine } from './tfjsEngine.ts';
  */
 export async function createWebModelHost(
   manifestUrl: URL,
-  opts: { pref: BackendPref; wasmPaths: OrtWebOptions['wasmPaths']; onProgress(p: DownloadProgress): void; onNotice(n: RuntimeNotice): void },
+  opts: { pref: BackendPref; wasmPaths: OrtWebOptions['wasmPaths']; wasmThreads?: number; onProgress(p: DownloadProgress): void; onNotice(n: RuntimeNotice): void },
 ): Promise<ModelHost> {
   const response = await fetch(manifestUrl);
   if (!response.ok) throw new Error(`Model manifest not found: ${manifestUrl.pathname} (HTTP ${response.status})`);
   return new ModelHost({
     manifest: parseManifest(await response.json()),
     pref: opts.pref,
-    engines: { onnx: createOrtWebEngine({ wasmPaths: opts.wasmPaths }), tfjs: createTfjsEngine() },
+    engines: { onnx: createOrtWebEngine({ wasmPaths: opts.wasmPaths, threads: opts.wasmThreads }), tfjs: createTfjsEngine() },
     loadFile: (file) => fetchModelFile(manifestUrl, file, { onProgress: opts.onProgress }),
     onNotice: opts.onNotice,
   });

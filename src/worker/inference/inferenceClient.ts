@@ -8,7 +8,7 @@ import type { EngineChoice, InitResult, RegisteredModel, RunModelResult, WorkerR
 
 export interface InferenceClient {
   /** Reads and validates the manifest (URL relative to the page), picks backends. */
-  init(manifestUrl: string, backendPref?: BackendPref): Promise<InitResult>;
+  init(manifestUrl: string, backendPref?: BackendPref, opts?: { wasmThreads?: number }): Promise<InitResult>;
   /** Downloads (with progress events), verifies and opens a model's session; returns its backend. */
   loadModel(modelId: string): Promise<{ backend: string }>;
   /** Opens the models' sessions and runs each a few times, so the first analysed slice runs at full speed. */
@@ -63,8 +63,8 @@ export function createInferenceClient(
   };
 
   return {
-    init: (manifestUrl, pref = 'auto') =>
-      call<InitResult>({ type: 'init', manifestUrl: new URL(manifestUrl, location.href).href, pref }),
+    init: (manifestUrl, pref = 'auto', opts = {}) =>
+      call<InitResult>({ type: 'init', manifestUrl: new URL(manifestUrl, location.href).href, pref, ...opts }),
     loadModel: (modelId) => call({ type: 'loadModel', modelId }),
     warmUp: (modelIds) => call<boolean>({ type: 'warmUp', modelIds: [...modelIds] }),
     runAnalysis: <R>(analysisId: string, image: MedicalImage, slice?: unknown) => call<R>({ type: 'runAnalysis', analysisId, image, slice }),

@@ -29,6 +29,7 @@ async function handle(req: WorkerRequest): Promise<RpcResult> {
       host = await createWebModelHost(new URL(req.manifestUrl, scope.location.href), {
         pref: req.pref,
         wasmPaths: ortWasmPaths,
+        wasmThreads: req.wasmThreads,
         onProgress: (progress) => rpcEvent(post, 'progress', progress),
         onNotice: (notice) => rpcEvent(post, 'notice', notice),
       });
@@ -56,8 +57,9 @@ async function handle(req: WorkerRequest): Promise<RpcResult> {
     }
     case 'runModel': {
       const s = await requireHost().getSession(req.modelId);
+      const started = performance.now();
       const outputs = await s.run(req.feeds);
-      const result: RunModelResult = { outputs, backend: s.backend };
+      const result: RunModelResult = { outputs, backend: s.backend, runMs: performance.now() - started };
       return { result, transfer: transferables(outputs) };
     }
     case 'runAnalysis': {

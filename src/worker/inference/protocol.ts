@@ -8,7 +8,8 @@ import type { Tensor } from '../../core/runtime/tensor.ts';
  * worker also broadcasts events `progress` (DownloadProgress) and `notice` (RuntimeNotice).
  */
 export type WorkerRequest =
-  | { id: number; type: 'init'; manifestUrl: string; pref: BackendPref }
+  /** `wasmThreads`: ONNX Runtime's WASM threads in this worker (default: min(4, cores) when cross-origin isolated). */
+  | { id: number; type: 'init'; manifestUrl: string; pref: BackendPref; wasmThreads?: number }
   | { id: number; type: 'loadModel'; modelId: string }
   /** Opens the models' sessions and runs each a few times on a blank input (before a series is analysed). */
   | { id: number; type: 'warmUp'; modelIds: string[] }
@@ -61,4 +62,6 @@ export interface RunModelResult {
   outputs: Record<string, Tensor>;
   /** Backend that produced these outputs (after any fallback). */
   backend: string;
+  /** The session's run alone, in the worker (without the message round trip), ms. */
+  runMs: number;
 }
