@@ -77,6 +77,7 @@ export class HospitalRun {
       const written: string[] = [];
       for (const e of exports) {
         const dir = e.exportId === 'dicom' ? this.args.dicomOut : this.args.niftiOut;
+        if (e.unavailable) this.log(`series ${e.seriesInstanceUID}: no ${e.exportId === 'dicom' ? 'DICOM SEG/SR' : 'NIfTI'} written: ${e.unavailable}`);
         if (!dir) continue;
         await mkdir(dir, { recursive: true });
         for (const f of e.files) {
@@ -88,7 +89,7 @@ export class HospitalRun {
       let stored: string[] = [];
       if (this.args.store && this.client) {
         const dicom = exports.filter((e) => e.exportId === 'dicom').flatMap((e) => e.files.map((f) => f.bytes));
-        if (dicom.length === 0) throw new Error('nothing to store: no series was analysed');
+        if (dicom.length === 0) throw new Error(`nothing to store: ${exports.find((e) => e.unavailable)?.unavailable ?? 'no series was analysed'}`);
         stored = (await this.client.store(dicom)).stored;
         this.log(`stored ${stored.length} object(s) in the PACS`);
       }

@@ -20,6 +20,8 @@ export interface SeriesExport {
   seriesInstanceUID: string;
   exportId: string;
   files: ExportFile[];
+  /** Why nothing was written for this series (e.g. no slice assessed); `files` is then empty. */
+  unavailable?: string;
 }
 
 const key = (file: string, frame: number, module: string) => `${module}\u0000${frame}\u0000${file}`;
@@ -54,7 +56,9 @@ export class SeriesExportCollector {
         if (!input) continue;
         for (const id of exportIds) {
           const exporter = module.exports?.find((e) => e.id === id);
-          if (exporter && (exporter.accepts?.(input.headers) ?? true)) out.push({ seriesInstanceUID: s.seriesInstanceUID, exportId: id, files: await exporter.build(input) });
+          if (!exporter || !(exporter.accepts?.(input.headers) ?? true)) continue;
+          const why = exporter.unavailable?.(input);
+          out.push(why ? { seriesInstanceUID: s.seriesInstanceUID, exportId: id, files: [], unavailable: why } : { seriesInstanceUID: s.seriesInstanceUID, exportId: id, files: await exporter.build(input) });
         }
       }
     }

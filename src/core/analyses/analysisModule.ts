@@ -127,6 +127,8 @@ export interface AnalysisExport<R, S> {
   label: string;
   /** Whether it can export this series at all (e.g. DICOM SEG needs single-frame DICOM with geometry). Absent = always. */
   accepts?(headers: readonly SliceHeader[]): boolean;
+  /** After the analysis: why there is nothing to export (e.g. no slice was assessed), or null. Absent = always available. */
+  unavailable?(input: SeriesInput<R>): string | null;
   build(input: ExportInput<R, S>): Promise<ExportFile[]>;
 }
 

@@ -48,6 +48,12 @@ export const ctAnalysis: AnalysisModule<CtRecord, CtStudySummary> = {
       return { record, masks: { lung: { rows: image.rows, columns: image.columns, data: region.mask } } };
     }
     const lung = region ?? lungRegionOf(image, [windowHuOf(regression.entry), windowHuOf(segmentation.entry)]);
+    if (!study && hasModalityValues(image.kind) && !lung.found) {
+      // gated as well: a single CT image (HU) with no lung in it -- head, abdomen, outside the chest. A PNG/JPEG
+      // is by contract already a lung crop, so it is still analysed, with a warning.
+      const record = ctNotAssessedRecord(lung, image.pixelSpacingMm, 'not assessed: no lung in this slice (outside the chest, or not a chest CT)', models);
+      return { record, masks: { lung: { rows: image.rows, columns: image.columns, data: lung.mask } } };
+    }
     const infection = await ctInfection(image, regression, lung.box);
     const lesion = await ctLesion(image, segmentation, lung);
     const warning = !isAxialSlice(image)

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { ascii, findElement, setElement } from './mutateDicom.ts';
 
 /** A real COVID-19 axial slice (covid19-ny-sbu-ct, 512 x 512, lesions over about a third of the lung). */
-const covidSliceFile = new URL('../../../../../shared/data/dicom-samples/covid19-ny-sbu-ct/A002304_axial_19010112-135.dcm', import.meta.url);
+export const covidSliceFile = new URL('../../../../../shared/data/dicom-samples/covid19-ny-sbu-ct/A002304_axial_19010112-135.dcm', import.meta.url);
 
 export interface StackedSeries {
   seriesInstanceUID: string;
