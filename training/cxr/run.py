@@ -4,7 +4,8 @@
     /usr/bin/python3 training/cxr/run.py ensemble                           # WBF(A, B) mAP, detector cards
     /usr/bin/python3 training/cxr/run.py <kind> --eval-only                 # re-evaluate the SHIPPED int8
                                                                             # ONNX and compare with the card
-Shipped-model numbers come from onnxruntime-node (training/common) on the hold-out in split.json.
+Shipped-model numbers come from onnxruntime-node (training/common) on the hold-out in split.json, or on the
+cross-validation fold a fold model shipped with (cls_cv.py, seg_det_cv.py: `heldOutFold` in its provenance).
 """
 from __future__ import annotations
 
@@ -47,17 +48,28 @@ def build(kind: str) -> torch.nn.Module:
     return {'seg': seg_task.build, 'cls': cls_task.build}.get(kind, lambda: det_task.build(kind))()
 
 
-def train(kind: str, ds: data.Dataset, tr: np.ndarray) -> torch.nn.Module:
-    m = build(kind)
+def schedule(kind: str) -> dict:
+    """Run name, epochs, batch, learning rate and seed of one model's training (also seg_det_cv.py's)."""
     if kind == 'seg':
-        return loop.train(seg_task.NAME, m, len(tr), seg_task.EPOCHS, seg_task.BATCH, 3e-3,
-                          seg_task.make_step(ds, tr), seed=1)
+        return dict(name=seg_task.NAME, epochs=seg_task.EPOCHS, batch=seg_task.BATCH, lr=3e-3, seed=1)
     if kind == 'cls':
-        return loop.train(cls_task.NAME, m, len(tr), cls_task.EPOCHS, cls_task.BATCH, 2e-3,
-                          cls_task.make_step(ds, tr), seed=2)
-    cfg = det_task.CONFIGS[kind]
-    return loop.train(cfg['name'], m, len(tr), cfg['epochs'], cfg['batch'], cfg['lr'],
-                      det_task.make_step(kind, ds, tr), seed=3 if kind == 'yolo' else 4)
+        return dict(name=cls_task.NAME, epochs=cls_task.EPOCHS, batch=cls_task.BATCH, lr=2e-3, seed=2)
+    return dict(det_task.CONFIGS[kind], seed=3 if kind == 'yolo' else 4)
+
+
+def make_step(kind: str, ds: data.Dataset, tr: np.ndarray):
+    """The model's loss + augmentation step on the training images `tr` (for loop.train)."""
+    if kind == 'seg':
+        return seg_task.make_step(ds, tr)
+    if kind == 'cls':
+        return cls_task.make_step(ds, tr)
+    return det_task.make_step(kind, ds, tr)
+
+
+def train(kind: str, ds: data.Dataset, tr: np.ndarray) -> torch.nn.Module:
+    s = schedule(kind)
+    return loop.train(s['name'], build(kind), len(tr), s['epochs'], s['batch'], s['lr'], make_step(kind, ds, tr),
+                      seed=s['seed'])
 
 
 def model_input(gray256: np.ndarray) -> np.ndarray:
@@ -179,7 +191,7 @@ def export_and_eval(kind: str, m: torch.nn.Module, ds: data.Dataset, ho: np.ndar
         fp32_path=p['fp32'], heldout_inputs=model_input(ds.images[ho]),
         score=lambda o: metrics_from_raw(kind, o[out], ds, ho), budget=BUDGET[kind], entry=entry,
         data_paths=[os.path.join(data.DATA, 'files.csv'), os.path.join(data.DATA, 'Train'), data.SPLIT_PATH],
-        training=training or {}))
+        training=training or {}, models_dir=MODELS_DIR))  # read at call time: a smoke test may point it elsewhere
     res = {
         'model_id': KINDS[kind]['id'], 'params': models.n_params(m),
         'bytes_int8': r['files']['int8']['bytes'], 'bytes_fp32': r['files']['fp32']['bytes'],
@@ -208,19 +220,26 @@ def eval_only(kind: str, ds: data.Dataset, ho: np.ndarray) -> int:
     return 1 if bad else 0
 
 
-def ensemble(ds: data.Dataset, ho: np.ndarray, eval_only_flag: bool) -> dict:
-    """WBF(A, B) on the shipped int8 detectors' hold-out outputs, in 128-px model coordinates."""
-    gts = [ds.boxes[i] for i in ho]
-    per = {}
-    for kind in ('yolo', 'centernet'):
-        raw = run_onnx(paths(kind)['int8'], {'image': model_input(ds.images[ho])})['head']
-        per[kind] = det_task.detections_256(kind, raw)
-    fused = [det_post.wbf([a, b]) for a, b in zip(per['yolo'], per['centernet'])]
-    res = {'n_images': int(len(ho)), 'n_gt_boxes': int(sum(len(g) for g in gts)),
-           'map50_A_yolo': det_post.average_precision(per['yolo'], gts),
-           'map50_B_centernet': det_post.average_precision(per['centernet'], gts),
-           'map50_ensemble_wbf': det_post.average_precision(fused, gts),
-           'wbf': {'iou': det_post.WBF_IOU, 'weights': [1, 1], 'nms_iou_after': det_post.WBF_IOU}}
+def ensemble_metrics(raw_a: np.ndarray, raw_b: np.ndarray, ds: data.Dataset, idx: np.ndarray) -> dict:
+    """mAP@0.5 of A (YOLO-style), B (CenterNet-style) and WBF(A, B) from the raw heads on images `idx`."""
+    gts = [ds.boxes[i] for i in idx]
+    a, b = det_task.detections_256('yolo', raw_a), det_task.detections_256('centernet', raw_b)
+    fused = [det_post.wbf([x, y]) for x, y in zip(a, b)]
+    return {'n_images': int(len(idx)), 'n_gt_boxes': int(sum(len(g) for g in gts)),
+            'map50_A_yolo': det_post.average_precision(a, gts),
+            'map50_B_centernet': det_post.average_precision(b, gts),
+            'map50_ensemble_wbf': det_post.average_precision(fused, gts),
+            'wbf': {'iou': det_post.WBF_IOU, 'weights': [1, 1], 'nms_iou_after': det_post.WBF_IOU}}
+
+
+def ensemble(ds: data.Dataset, ho: np.ndarray, eval_only_flag: bool, fold: int | None = None) -> dict:
+    """WBF(A, B) on the shipped int8 detectors' outputs on the hold-out `ho` (split.json's, or CV fold `fold`
+    when the detectors ship from seg_det_cv.py; stored so --eval-only rescores the same images)."""
+    x = model_input(ds.images[ho])
+    res = ensemble_metrics(run_onnx(paths('yolo')['int8'], {'image': x})['head'],
+                           run_onnx(paths('centernet')['int8'], {'image': x})['head'], ds, ho)
+    if fold is not None:
+        res['heldOutFold'] = fold
     path = os.path.join(MODELS_DIR, 'cxr-detector-yolo', 'ensemble-metrics.json')
     if eval_only_flag:
         card = json.load(open(path))
@@ -234,6 +253,19 @@ def ensemble(ds: data.Dataset, ho: np.ndarray, eval_only_flag: bool) -> dict:
     return res
 
 
+def card_holdout(kind: str, ds: data.Dataset, default: np.ndarray) -> np.ndarray:
+    """The images a shipped card was scored on: the CV fold a fold model shipped with (cls_cv.py /
+    seg_det_cv.py record `heldOutFold`), else split.json's hold-out (`default`)."""
+    if kind == 'ensemble':
+        info = json.load(open(os.path.join(MODELS_DIR, KINDS['yolo']['id'], 'ensemble-metrics.json')))
+    else:
+        info = json.load(open(paths(kind)['metrics'])).get('provenance', {}).get('training', {})
+    if info.get('heldOutFold') is None:
+        return default
+    import cls_cv  # the class-stratified folds every CXR fold model uses
+    return cls_cv.split_for(cls_cv.load_folds(ds), int(info['heldOutFold']))[1]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('kind', choices=[*KINDS, 'ensemble'])
@@ -242,6 +274,8 @@ def main() -> None:
     torch.set_num_threads(1)
     ds = data.load_dataset()
     tr, ho = data.load_split(ds)
+    if a.eval_only:
+        ho = card_holdout(a.kind, ds, ho)
     if a.kind == 'ensemble':
         ensemble(ds, ho, a.eval_only)
     elif a.eval_only:
