@@ -158,6 +158,11 @@ def card_for(mid: str) -> None:
                     [[m['params'], m['bytes_int8'], m['bytes_fp32'],
                       f"{lat.get('median', float('nan')):.1f} / {lat.get('p90', float('nan')):.1f}"]])
     res = _fmt_metrics(h)
+    # a retraining that lost to this model on images neither saw (seg_det_cv.py eval said KEEP): on the card too
+    tried = os.path.join(d, 'tried-not-shipped.json')
+    if os.path.exists(tried):
+        t = json.load(open(tried))
+        res += f"\n\n**Tried, not shipped:** {t['what']} (`{t['command']}`). {t['verdict'].split(': ', 1)[1]}"
     cvp = os.path.join(d, 'cv-metrics.json')
     cv = json.load(open(cvp)) if mid == 'cxr-classification' and os.path.exists(cvp) else None
     # segmentation / detectors shipped from training/cxr/seg_det_cv.py (fold model on all data; a later run.py
