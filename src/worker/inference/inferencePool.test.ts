@@ -49,8 +49,8 @@ function fakeFactory(optsFor: (i: number) => FakeOptions = () => ({})) {
       simulateGpuLoss: async () => false,
       engineChoices: async () => [],
       setModelEngine: async (m, f) => (rec.calls.push(`engine:${m}:${f}`), []),
-      registerModel: async () => { throw new Error('unused'); },
-      unregisterModel: async () => true,
+      registerModel: async (entry) => (rec.calls.push(`register:${(entry as { id: string }).id}`), { id: (entry as { id: string }).id } as never),
+      unregisterModel: async (id) => (rec.calls.push(`unregister:${id}`), true),
       dispose: () => void (rec.disposed = true),
     };
   };
@@ -90,11 +90,15 @@ describe('createInferencePool', () => {
     expect(made).toHaveLength(1);
   });
 
-  it('a switch to the GPU stops the helpers; back on the CPU a new helper replays the engine choices', async () => {
+  it('a switch to the GPU stops the helpers; back on the CPU a new helper replays the current configuration only', async () => {
     const { make, made } = fakeFactory((i) => ({ gpu: i === 0 }));
     const pool = createInferencePool({ workers: 2, wasmThreads: 1 }, make);
     await pool.init('models/manifest.json', 'wasm');
+    await pool.setModelEngine('m', 'onnx');
     await pool.setModelEngine('m', 'tfjs');
+    await pool.registerModel({ id: 'mine' }, {});
+    await pool.unregisterModel('mine');
+    expect(made[1].calls).toEqual(['init:wasm:1', 'engine:m:onnx', 'engine:m:tfjs', 'register:mine', 'unregister:mine']);
     await pool.setBackend('auto'); // the primary finds its GPU
     await settle();
     expect(made[1].disposed).toBe(true);

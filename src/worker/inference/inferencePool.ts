@@ -42,8 +42,8 @@ export function createInferencePool(plan: PoolPlan, make: () => InferenceClient 
   const primary = { client: make(), busy: 0 };
   let helpers: Helper[] = [];
   let boot: { manifestUrl: string; pref: BackendPref } | null = null;
-  /** Replayed on a helper started later (after a switch back from the GPU): engine choices, own models. */
-  const config: ((c: InferenceClient) => Promise<unknown>)[] = [];
+  /** Replayed on a helper started later (after a switch back from the GPU): engine choices, own models (by key). */
+  const config = new Map<string, (c: InferenceClient) => Promise<unknown>>();
 
   const drop = (h: Helper): void => {
     helpers = helpers.filter((x) => x !== h);
@@ -65,7 +65,7 @@ export function createInferencePool(plan: PoolPlan, make: () => InferenceClient 
     if (!boot || helpers.length || plan.workers < 2) return;
     const { manifestUrl, pref } = boot;
     // the calls made so far; later ones reach the helper through `broadcast`
-    const replay = [...config];
+    const replay = [...config.values()];
     for (let i = 1; i < plan.workers; i++) {
       const h: Helper = { client: make(), queue: Promise.resolve(), started: false, pending: 0, busy: 0 };
       helpers.push(h);
@@ -89,10 +89,14 @@ export function createInferencePool(plan: PoolPlan, make: () => InferenceClient 
   const pick = (): { client: InferenceClient; busy: number } =>
     helpers.filter((h) => h.started && h.pending === 0).reduce<{ client: InferenceClient; busy: number }>((a, b) => (b.busy < a.busy ? b : a), primary);
 
-  /** A configuration call: the primary first (its answer and errors are the caller's), then every helper. */
-  const configure = async <T>(op: (c: InferenceClient) => Promise<T>): Promise<T> => {
+  /**
+   * A configuration call: the primary first (its answer and errors are the caller's), then every helper; kept
+   * under `key` for helpers started later (`keep` false: forget the key, e.g. a model unregistered).
+   */
+  const configure = async <T>(key: string, op: (c: InferenceClient) => Promise<T>, keep = true): Promise<T> => {
     const r = await op(primary.client);
-    config.push(op);
+    if (keep) config.set(key, op);
+    else config.delete(key);
     await broadcast(op);
     return r;
   };
@@ -101,7 +105,7 @@ export function createInferencePool(plan: PoolPlan, make: () => InferenceClient 
     async init(manifestUrl, pref = 'auto') {
       boot = { manifestUrl, pref };
       stopHelpers();
-      config.length = 0;
+      config.clear();
       const r = await primary.client.init(manifestUrl, pref, { wasmThreads: plan.wasmThreads });
       follow(r.backend);
       return r;
@@ -137,9 +141,9 @@ export function createInferencePool(plan: PoolPlan, make: () => InferenceClient 
     onNotice: (cb) => primary.client.onNotice(cb),
     simulateGpuLoss: () => primary.client.simulateGpuLoss(),
     engineChoices: () => primary.client.engineChoices(),
-    setModelEngine: (modelId, format) => configure((c) => c.setModelEngine(modelId, format)),
-    registerModel: (entry, files) => configure((c) => c.registerModel(entry, files)),
-    unregisterModel: (modelId) => configure((c) => c.unregisterModel(modelId)),
+    setModelEngine: (modelId, format) => configure(`engine:${modelId}`, (c) => c.setModelEngine(modelId, format)),
+    registerModel: (entry, files) => configure(`model:${(entry as { id?: unknown } | null)?.id}`, (c) => c.registerModel(entry, files)),
+    unregisterModel: (modelId) => configure(`model:${modelId}`, (c) => c.unregisterModel(modelId), false),
     dispose() {
       stopHelpers();
       primary.client.dispose();
