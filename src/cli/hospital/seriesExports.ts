@@ -57,8 +57,9 @@ export class SeriesExportCollector {
         for (const id of exportIds) {
           const exporter = module.exports?.find((e) => e.id === id);
           if (!exporter || !(exporter.accepts?.(input.headers) ?? true)) continue;
+          const head = { seriesInstanceUID: s.seriesInstanceUID, exportId: id };
           const why = exporter.unavailable?.(input);
-          out.push(why ? { seriesInstanceUID: s.seriesInstanceUID, exportId: id, files: [], unavailable: why } : { seriesInstanceUID: s.seriesInstanceUID, exportId: id, files: await exporter.build(input) });
+          out.push(why ? { ...head, files: [], unavailable: why } : { ...head, files: await exporter.build(input) });
         }
       }
     }

@@ -74,8 +74,7 @@ export function createOrtWebEngine(opts: OrtWebOptions): Engine {
         const gpu = await probe();
         return gpu ? describeWebGpu(gpu) : 'WebGPU · unknown adapter';
       }
-      const n = threads;
-      return `CPU (WASM, ${n} thread${n === 1 ? '' : 's'})`;
+      return `CPU (WASM, ${threads} thread${threads === 1 ? '' : 's'})`;
     },
     async createSession(model: ModelBytes, backend: string): Promise<EngineSession> {
       const build: Build = backend === 'webgpu' ? 'webgpu' : 'wasm';
