@@ -76,6 +76,31 @@ class ShipTest(unittest.TestCase):
             self.assertFalse(os.path.exists(s.int8_path))
             self.assertFalse(os.path.exists(os.path.join(s.models_dir, 'manifest.json')))
 
+    def test_a_refused_export_leaves_the_shipped_model_in_place(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            s = spec(tmp, budget=-1.0)
+            os.makedirs(os.path.dirname(s.int8_path))
+            with open(s.int8_path, 'wb') as f:
+                f.write(b'shipped')
+            with self.assertRaises(Int8TooCostly):
+                ship(s)
+            self.assertEqual(open(s.int8_path, 'rb').read(), b'shipped')
+            self.assertEqual(os.listdir(os.path.dirname(s.int8_path)), ['model.int8.onnx'])
+
+    def test_keeps_small_tensors_float_when_full_int8_is_over_budget(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            s = spec(tmp, budget=1.0)
+            x = s.heldout_inputs
+            with torch.no_grad():
+                ref = s.model(torch.from_numpy(x)).numpy()
+            # distance from PyTorch: fp32 ONNX ~1e-7, any int8 weight rounding far more than the 1e-5 budget
+            s.score = lambda o: {'closeness': -float(np.abs(o['logits'] - ref).max())}
+            s.budget = Int8Budget('closeness', 1e-5, higher_is_better=True)
+            res = ship(s)
+            self.assertGreater(res['quantization']['min_elements'], 0)
+            self.assertEqual(res['quantization']['quantized'], 0)  # Tiny's tensors are all small
+            self.assertLess(res['int8_cost']['cost'], 1e-5)
+
 
 if __name__ == '__main__':
     unittest.main()

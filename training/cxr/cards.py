@@ -157,6 +157,10 @@ def card_for(mid: str) -> None:
                      'int8 latency (ORT-node CPU, 1 thread, batch 1, median / p90 ms)'],
                     [[m['params'], m['bytes_int8'], m['bytes_fp32'],
                       f"{lat.get('median', float('nan')):.1f} / {lat.get('p90', float('nan')):.1f}"]])
+    q = m.get('quantization') or {}
+    if q.get('min_elements'):  # ship.py kept the smallest tensors float: full int8 was over the budget
+        size += (f"\n\nFull int8 cost more than the budget against fp32, so the {q['skipped_small']} weight tensors "
+                 f"under {q['min_elements']} elements (stem and output heads) stay float32; {q['quantized']} are int8.")
     res = _fmt_metrics(h)
     # a retraining that lost to this model on images neither saw (seg_det_cv.py eval said KEEP): on the card too
     tried = os.path.join(d, 'tried-not-shipped.json')

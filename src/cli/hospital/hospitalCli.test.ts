@@ -177,7 +177,8 @@ describe('NIfTI in: the dcm2niix conversion of the same series', () => {
 
 describe('lunglens analyze --dicom-out on a radiograph', () => {
   it('writes <SOPInstanceUID>.sr.dcm (valid) stating the printed probabilities and every box of A, B and the ensemble', () => {
-    const cr = path.join(repoRoot, '../shared/data/dicom-samples/cr-dx-chest/gdcm-CR-MONO1-10-chest.dcm');
+    // the NCCID radiograph: the detectors draw boxes on it (none on the gdcm CR sample)
+    const cr = path.join(repoRoot, '../shared/data/dicom-samples/cr-dx-chest/1.3.6.1.4.1.11129.5.5.110503645592756492463169821050252582267888.dcm');
     const sop = readSourceInstance(new Uint8Array(readFileSync(cr))).image.sopInstanceUID;
     const dir = path.join(out, 'cr');
     const [rec] = cli([cr, '--dicom-out', dir]) as { classification: { probabilities: Record<string, number> }; detections: Record<'A' | 'B' | 'ensemble', { x: number; y: number; w: number; h: number; score: number }[]>; infectionPercentOfLung: number }[];

@@ -54,6 +54,12 @@ export interface SourceInstance {
   image: SourceImage;
 }
 
+/** Patient's Age is an AS ("081Y"): optional in the derived object, so a malformed source value (real files carry
+ * "81") is left out rather than copied into an object `dciodvfy` and strict PACSs reject. */
+function validAge(age: string): string | undefined {
+  return /^\d{3}[DWMY]$/.test(age) ? age : undefined;
+}
+
 export function readSourceInstance(bytes: Uint8Array): SourceInstance {
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   let ds: NaturalDataset;
@@ -89,7 +95,7 @@ export function readSourceInstance(bytes: Uint8Array): SourceInstance {
       accessionNumber: text(ds.AccessionNumber),
       referringPhysicianName: personName(ds.ReferringPhysicianName),
       studyDescription: text(ds.StudyDescription) || undefined,
-      patientAge: text(ds.PatientAge) || undefined,
+      patientAge: validAge(text(ds.PatientAge)),
     },
     seriesInstanceUID,
     modality: text(ds.Modality),
