@@ -145,6 +145,20 @@ def _fmt_metrics(h: dict) -> str:
     return md_table(['metric (hold-out)', 'PyTorch fp32', 'ONNX fp32', 'ONNX int8 (shipped)'], rows)
 
 
+def flip_tta_text(model_dir: str) -> str:
+    """What test-time horizontal flip did on this card's hold-out (training/cxr/flip_tta.py), when measured."""
+    p = os.path.join(model_dir, 'flip-tta.json')
+    if not os.path.exists(p):
+        return ''
+    t = json.load(open(p))
+    later = t.get('later_images')
+    also = (f"; on the {later['n_images']:,} images staged later, in neither its training nor this hold-out: "
+            f"{later['plain']:.3f} -> {later['flip_merged']:.3f}") if later else ''
+    return (f"\n\n**Test-time horizontal flip** (`training/cxr/flip_tta.py`: the shipped int8 model on the image and its "
+            f"mirror, outputs merged): {t['metric']} {t['plain']:.3f} -> {t['flip_merged']:.3f} on this hold-out "
+            f"({t['n_images']} images){also}. {t['decision'].capitalize()}: the app runs the model once.")
+
+
 def card_for(mid: str) -> None:
     d = os.path.join(MODELS_DIR, mid)
     mp = os.path.join(d, 'metrics.json')
@@ -162,6 +176,7 @@ def card_for(mid: str) -> None:
         size += (f"\n\nFull int8 cost more than the budget against fp32, so the {q['skipped_small']} weight tensors "
                  f"under {q['min_elements']} elements (stem and output heads) stay float32; {q['quantized']} are int8.")
     res = _fmt_metrics(h)
+    res += flip_tta_text(d)
     # a retraining that lost to this model on images neither saw (seg_det_cv.py eval said KEEP): on the card too
     tried = os.path.join(d, 'tried-not-shipped.json')
     if os.path.exists(tried):
