@@ -145,6 +145,21 @@ def _fmt_metrics(h: dict) -> str:
     return md_table(['metric (hold-out)', 'PyTorch fp32', 'ONNX fp32', 'ONNX int8 (shipped)'], rows)
 
 
+def detector_folds(model_dir: str) -> str:
+    """The detector pair's per-fold table (seg_det_cv.py cv) once more than one fold is trained, else ''."""
+    p = os.path.join(model_dir, 'cv-folds.json')
+    cv = json.load(open(p)) if os.path.exists(p) else None
+    if not cv or len(cv['rows']) < 2:
+        return ''
+    cols = ('map50_A_yolo', 'map50_B_centernet', 'map50_ensemble_wbf')
+    rows = [[r['fold'], r['n_images'], *(f'{r[c]:.3f}' for c in cols)] for r in cv['rows']]
+    rows.append(['mean +- SD', '', *(f"{cv['summary'][c]['mean']:.3f} +- {cv['summary'][c]['sd']:.3f}" for c in cols)])
+    done = len(cv['rows'])
+    return (f"\n\n**Cross-validation** (`training/cxr/seg_det_cv.py cv`): each fold's pair of fold models (PyTorch fp32, "
+            f"same schedule) on its own held-out fold; {done} of {cv['folds_total']} folds trained.\n\n"
+            + md_table(['held-out fold', 'images', 'A mAP@0.5', 'B mAP@0.5', 'WBF mAP@0.5'], rows))
+
+
 def flip_tta_text(model_dir: str) -> str:
     """What test-time horizontal flip did on this card's hold-out (training/cxr/flip_tta.py), when measured."""
     p = os.path.join(model_dir, 'flip-tta.json')
@@ -277,8 +292,12 @@ components of the coarse infection masks, >= 16 px), not radiologist boxes: ofte
         data_text, model_text = cls_cv_data(cv), CLS_CV_MODEL.format(**cv)
     if sdcv:
         k = sdcv['shipped_fold']
+        folds = detector_folds(d)
         data_text = cls_cv_data(sdcv) + (f" This network uses the classifier's folds; only its fold {k} model has been "
-                                         "trained so far, so there is no cross-validated spread yet.")
+                                         "trained so far, so there is no cross-validated spread yet." if not folds else
+                                         " This network uses the classifier's folds; the cross-validation of the "
+                                         "detector pair is under Held-out results.")
+        res += folds
         model_text += seg_det_cv_schedule(sdcv, trained)
         how = (f"This model: `/usr/bin/python3 training/cxr/seg_det_cv.py train --kind {run} --fold {k}` (resumable "
                f"checkpoints in `$LUNGLENS_RUNS/cxr/cxr-cv/`), then `eval --kind {run}` (the comparison with the previous "

@@ -3,6 +3,7 @@
     /usr/bin/python3 training/cxr/seg_det_cv.py train --kind seg|yolo|centernet [--fold 0]   # resumable
     /usr/bin/python3 training/cxr/seg_det_cv.py eval  --kind seg|yolo|centernet|ensemble [--fold 0]
     /usr/bin/python3 training/cxr/seg_det_cv.py ship  --kind seg|yolo|centernet|ensemble [--fold 0]
+    /usr/bin/python3 training/cxr/seg_det_cv.py cv    --kind ensemble   # detectors: per-fold table, mean +- SD
     /usr/bin/python3 training/cxr/seg_det_cv.py smoke      # the whole path on 64 images, 1 epoch, in a temp dir
 
 Training images = every fold of `cls_folds.json` but `--fold` (class-stratified by image; COVID-QU-Ex has no
@@ -14,6 +15,8 @@ longer. The last epoch is kept; held-out figures are logged every 5 epochs for t
 model's training (split.json `train`) never saw, and prints one VERDICT line: ship only when the new model is
 better by more than the int8 budget (so its int8 export still beats the shipped file). `ship` goes through the
 shared ship step (`run.export_and_eval`, scored on the fold) and rewrites the cards (`cards.py`).
+`cv` scores every fold whose two detector models are finished on its own held-out fold (PyTorch fp32: A, B and
+WBF) and writes the table next to both detectors (`cv-folds.json`) for their cards.
 """
 from __future__ import annotations
 
@@ -211,6 +214,29 @@ def evaluate(kind: str, ds: data.Dataset, k: int, epochs: int, limit: int, model
     return res
 
 
+def cross_validate(ds: data.Dataset, models_dir: str) -> dict:
+    """A, B and WBF mAP@0.5 of each finished detector fold pair on its held-out fold: the spread the cards show."""
+    rows = []
+    for k in range(cls_cv.N_FOLDS):
+        if any(last_epoch(c, k) < epochs_of(c, 0) for c in DETECTORS):
+            continue
+        _, ho = fold_split(ds, k)
+        x = run.model_input(ds.images[ho])
+        raw = {c: run.torch_raw(load_fold_model(c, k, epochs_of(c, 0)), x) for c in DETECTORS}
+        rows.append({'fold': k, **run.ensemble_metrics(raw['yolo'], raw['centernet'], ds, ho)})
+        print(f'fold {k}: ' + ', '.join(f'{m} {rows[-1][m]:.3f}' for m in CV_COLUMNS), flush=True)
+    res = {'folds_total': cls_cv.N_FOLDS, 'new': 'fold models, PyTorch fp32', 'rows': rows,
+           'summary': {m: {'mean': float(np.mean([r[m] for r in rows])), 'sd': float(np.std([r[m] for r in rows], ddof=1))
+                           if len(rows) > 1 else None} for m in CV_COLUMNS} if rows else {}}
+    for c in DETECTORS:
+        with open(os.path.join(models_dir, run.KINDS[c]['id'], 'cv-folds.json'), 'w') as f:
+            json.dump(res, f, indent=1)
+    return res
+
+
+CV_COLUMNS = ('map50_A_yolo', 'map50_B_centernet', 'map50_ensemble_wbf')
+
+
 def wall_seconds(kind: str, k: int) -> float | None:
     p = os.path.join(fold_dir(kind, k), 'epoch_seconds.json')
     return round(sum(json.load(open(p))['seconds'].values())) if os.path.exists(p) else None
@@ -324,7 +350,7 @@ def smoke() -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument('cmd', choices=['train', 'eval', 'ship', 'smoke'])
+    ap.add_argument('cmd', choices=['train', 'eval', 'ship', 'cv', 'smoke'])
     ap.add_argument('--kind', choices=[*KINDS, 'ensemble'])
     ap.add_argument('--fold', type=int, default=0, help='the held-out fold (training uses the other four)')
     ap.add_argument('--epochs', type=int, default=0, help='smoke tests only (default: the model\'s schedule)')
@@ -345,6 +371,10 @@ def main() -> None:
         t0 = time.time()
         train_fold(a.kind, ds, a.fold, epochs_of(a.kind, a.epochs), a.limit)
         print(f'{a.kind} fold {a.fold} done in {time.time() - t0:.0f}s', flush=True)
+    elif a.cmd == 'cv':
+        import cards
+        cross_validate(ds, a.shipped_dir)
+        cards.write_all()
     elif a.cmd == 'eval':
         res = evaluate(a.kind, ds, a.fold, a.epochs, a.limit, a.shipped_dir)
         if res:
