@@ -392,6 +392,10 @@ def write_card_v2() -> None:
         spread += (f" Test-time horizontal flip (heads averaged over the slice and its mirror; `tta_flip.py`) gives "
                    f"{tta['mae_flip_tta_mean']:.2f} +- {tta['mae_flip_tta_sd']:.2f} on the same folds: {tta['mae_mean'] - tta['mae_flip_tta_mean']:.2f} "
                    "better for twice the inference, so it is not used.")
+    if n_done > 1:
+        spread += (" A fold ensemble (seed 000) is not shipped: each fold model trained on the other folds, so an "
+                   "ensemble of them has no labelled subject left to be measured on, and Per-COVID-19's four folds are "
+                   "all the labelled CT here. It needs a test split kept out of every fold.")
     sections = [
         ('Summary', f"""Estimates the percentage of lung area infected (0-100, integer) on one axial CT slice that has
 been cropped to the lungs and shown in a lung window. Research use only - not a medical device, not validated

@@ -219,7 +219,7 @@ def card_for(mid: str) -> None:
             res += (' The largest confusions: ' + ', '.join(f'{t} read as {p} ({n})' for n, t, p in off[:3]) + '. What was '
                     'tried: all 3,234 images instead of 1,128, a wider network (up to 192 channels), 30 epochs (1.0.0: 0.780 '
                     'on its own hold-out). What limits it: a from-scratch CNN at 128 px on CPU; larger inputs (224-256 px), '
-                    'pre-training and fold ensembles are the next steps.')
+                    'pre-training are the next steps; fold ensembles would need a test split kept out of every fold to be measured.')
         elif f1 < 0.9:
             res += (' The from-scratch 128-px CNN, trained for 25 epochs on a saturated shared CPU, mostly confuses COVID-19 '
                     'with other pneumonia (the class weights may push it towards the minority classes). A linear head on the '
@@ -245,7 +245,7 @@ images (the others have empty infection ground truth; their false-positive pixel
                      ' and test-time flip (above)')
             res += (f' What was tried: {tried}. What limits it: the 128-px input (small lesions are a few pixels), a '
                     'small network trained from scratch on CPU, and coarse infection masks in the source data; higher '
-                    'resolution and fold ensembles are the next steps.')
+                    'resolution are the next steps; fold ensembles would need a test split kept out of every fold.')
         if sdcv:
             res += seg_det_cv_comparison(sdcv, 'seg')
     if sdcv and mid.startswith('cxr-detector'):
@@ -274,7 +274,7 @@ Python port in `training/cxr/det_post.py` that `cxrWbfParity.test.ts` checks aga
                     'the previous pair never saw), test-time flip (above). What limits it: the boxes are derived from '
                     'coarse infection masks (often near whole-lung size, so IoU >= 0.5 hinges on how a mask splits into '
                     'components), 128-px inputs and two small from-scratch networks; radiologist boxes, higher '
-                    'resolution and fold ensembles are the next steps.')
+                    'resolution are the next steps; fold ensembles would need a test split kept out of every fold.')
         ecv = os.path.join(d, 'ensemble-cv-metrics.json')
         if os.path.exists(ecv) and 'heldOutFold' in e:  # the table belongs to the fold the ensemble was scored on
             res += seg_det_cv_comparison(json.load(open(ecv)), 'ensemble')
