@@ -218,7 +218,7 @@ def card_for(mid: str) -> None:
                          reverse=True)
             res += (' The largest confusions: ' + ', '.join(f'{t} read as {p} ({n})' for n, t, p in off[:3]) + '. What was '
                     'tried: all 3,234 images instead of 1,128, a wider network (up to 192 channels), 30 epochs (1.0.0: 0.780 '
-                    'on its own hold-out). What limits it: a from-scratch CNN at 128 px on CPU; larger inputs (224-256 px), '
+                    'on its own hold-out). What limits it: a from-scratch CNN at 128 px on CPU; larger inputs (224-256 px) and '
                     'pre-training are the next steps; fold ensembles would need a test split kept out of every fold to be measured.')
         elif f1 < 0.9:
             res += (' The from-scratch 128-px CNN, trained for 25 epochs on a saturated shared CPU, mostly confuses COVID-19 '
@@ -273,7 +273,7 @@ Python port in `training/cxr/det_post.py` that `cxrWbfParity.test.ts` checks aga
             res += (' What was tried: both detectors retrained on 2,586 images instead of 1,128 (WBF +0.12 on images '
                     'the previous pair never saw), test-time flip (above). What limits it: the boxes are derived from '
                     'coarse infection masks (often near whole-lung size, so IoU >= 0.5 hinges on how a mask splits into '
-                    'components), 128-px inputs and two small from-scratch networks; radiologist boxes, higher '
+                    'components), 128-px inputs and two small from-scratch networks; radiologist boxes and higher '
                     'resolution are the next steps; fold ensembles would need a test split kept out of every fold.')
         ecv = os.path.join(d, 'ensemble-cv-metrics.json')
         if os.path.exists(ecv) and 'heldOutFold' in e:  # the table belongs to the fold the ensemble was scored on
