@@ -7,8 +7,9 @@
 Folds are class-stratified and seeded, by IMAGE: COVID-QU-Ex carries no patient ids, so images of one
 patient may sit in two folds (the card says so). Every fold gets the same schedule; the last epoch is
 kept (held-out figures are logged every few epochs for the plan only, never used to pick a model).
-`eval` also scores the currently shipped classifier on the images of each fold that its own training
-(split.json `train`) never saw, so old and new are compared on the same unseen images.
+`eval` also scores the previous classifier (1.0.0, trained on split.json `train`; taken from git history) on
+the images of each fold that its training never saw, so old and new are compared on the same unseen images,
+and refreshes the cross-validation table on the shipped model's card.
 """
 from __future__ import annotations
 
@@ -99,13 +100,44 @@ def load_fold_model(k: int) -> torch.nn.Module:
     return m.eval()
 
 
+# the 1.0.0 classifier the fold models are compared with (the shipped file is a fold model since 2.0.0, trained
+# on the other folds, so comparing it on them would flatter it)
+PREVIOUS_COMMIT = '0628910'
+PREVIOUS_ONNX = os.path.join(data.RUNS, 'cls-cv', 'previous-1.0.0.int8.onnx')
+
+
+def previous_model() -> str:
+    if not os.path.exists(PREVIOUS_ONNX):
+        import subprocess
+        blob = subprocess.run(['git', 'show', f'{PREVIOUS_COMMIT}:models/cxr-classification/model.int8.onnx'],
+                              cwd=data.REPO, check=True, capture_output=True).stdout
+        os.makedirs(os.path.dirname(PREVIOUS_ONNX), exist_ok=True)
+        with open(PREVIOUS_ONNX, 'wb') as f:
+            f.write(blob)
+    return PREVIOUS_ONNX
+
+
+def refresh_card(cv: dict) -> None:
+    """The shipped fold model's card gets the table of every fold finished so far."""
+    import cards
+    import run
+    path = os.path.join(os.path.dirname(run.paths('cls')['metrics']), 'cv-metrics.json')
+    if not os.path.exists(path):
+        return
+    card_cv = json.load(open(path))
+    card_cv.update({k: cv[k] for k in ('folds', 'macro_f1_mean', 'macro_f1_sd') if k in cv})
+    with open(path, 'w') as f:
+        json.dump(card_cv, f, indent=1)
+    cards.write_all()
+
+
 def shipped_unseen(ds: data.Dataset, ho: np.ndarray) -> np.ndarray:
     """Held-out images of a fold that the shipped classifier's training never saw."""
     seen = set(json.load(open(os.path.join(HERE, 'split.json')))['train'])
     return np.asarray([i for i in ho if ds.names[i] not in seen], dtype=int)
 
 
-def evaluate(ds: data.Dataset, folds: list[np.ndarray], shipped_onnx: str | None) -> dict:
+def evaluate(ds: data.Dataset, folds: list[np.ndarray], previous_onnx: str | None) -> dict:
     from training.common import run_onnx
     res: dict = {'folds': {}}
     for k in range(N_FOLDS):
@@ -118,9 +150,9 @@ def evaluate(ds: data.Dataset, folds: list[np.ndarray], shipped_onnx: str | None
         probs = cls_task.predict_probs(m, ds.images[ho])
         row = {'heldout': cls_task.cls_metrics(probs.argmax(1), ds.labels[ho]),
                'unseen_by_shipped': {'new': cls_task.cls_metrics(probs[pos].argmax(1), ds.labels[unseen])}}
-        if shipped_onnx:
+        if previous_onnx:
             x = data.normalize(data.downsample2(ds.images[unseen]))[:, None]
-            old = run_onnx(shipped_onnx, {'image': x})['logits']
+            old = run_onnx(previous_onnx, {'image': x})['logits']
             row['unseen_by_shipped']['shipped'] = cls_task.cls_metrics(old.argmax(1), ds.labels[unseen])
         res['folds'][k] = row
     f1 = [r['heldout']['macro_f1'] for r in res['folds'].values()]
@@ -161,7 +193,7 @@ def main() -> None:
     ap.add_argument('cmd', choices=['train', 'eval', 'ship', 'fixture'])
     ap.add_argument('--fold', type=int, default=0, help='ship: the fold whose model ships (held out: that fold)')
     ap.add_argument('--folds', default=','.join(str(k) for k in range(N_FOLDS)))
-    ap.add_argument('--shipped', default=os.path.join(data.REPO, 'models', 'cxr-classification', 'model.int8.onnx'))
+    ap.add_argument('--previous', help='eval: the model to compare with (default: 1.0.0 from git history)')
     a = ap.parse_args()
     torch.set_num_threads(THREADS)
     ds = data.load_dataset()
@@ -180,11 +212,11 @@ def main() -> None:
         import run
         run.write_fixture('cls', load_fold_model(a.fold), ds, data.load_split(ds)[1])
     else:
-        res = evaluate(ds, folds, a.shipped if os.path.exists(a.shipped) else None)
-        out = CV_METRICS
-        with open(out, 'w') as f:
+        res = evaluate(ds, folds, a.previous or previous_model())
+        with open(CV_METRICS, 'w') as f:
             json.dump(res, f, indent=1)
         print(json.dumps(res, indent=1))
+        refresh_card(res)
 
 
 if __name__ == '__main__':
