@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), '..',
 import data  # noqa: E402
 import det_post  # noqa: E402
 import det_task  # noqa: E402
-from run import KINDS, card_holdout, metrics_from_raw, model_input, paths  # noqa: E402
+from run import KINDS, MODELS_DIR, card_holdout, metrics_from_raw, model_input, paths  # noqa: E402
 from training.common.ort_node import run_onnx  # noqa: E402
 
 SOURCE = 256  # detections_256 boxes are on the 256-px source grid
@@ -103,7 +103,7 @@ def decision(res: dict) -> str:
 def write(model_id: str, res: dict) -> None:
     res['decision'] = decision(res)
     print(model_id, json.dumps(res), flush=True)
-    with open(os.path.join(os.path.dirname(paths('cls')['dir']), model_id, 'flip-tta.json'), 'w') as f:
+    with open(os.path.join(MODELS_DIR, model_id, 'flip-tta.json'), 'w') as f:
         json.dump(res, f, indent=1)
 
 

@@ -3,7 +3,7 @@
     /usr/bin/python3 training/cxr/seg_det_cv.py train --kind seg|yolo|centernet [--fold 0]   # resumable
     /usr/bin/python3 training/cxr/seg_det_cv.py eval  --kind seg|yolo|centernet|ensemble [--fold 0]
     /usr/bin/python3 training/cxr/seg_det_cv.py ship  --kind seg|yolo|centernet|ensemble [--fold 0]
-    /usr/bin/python3 training/cxr/seg_det_cv.py cv    --kind ensemble   # detectors: per-fold table, mean +- SD
+    /usr/bin/python3 training/cxr/seg_det_cv.py cv     # the detector pair: per-fold table, mean +- SD
     /usr/bin/python3 training/cxr/seg_det_cv.py smoke      # the whole path on 64 images, 1 epoch, in a temp dir
 
 Training images = every fold of `cls_folds.json` but `--fold` (class-stratified by image; COVID-QU-Ex has no
@@ -51,6 +51,7 @@ HARDWARE = '2 CPU cores (shared), torch 1.13, nice 19'
 # the figure the ship decision and the card's aim use
 HEADLINE = {'seg': 'infection_dice_mean_per_covid_image', 'yolo': 'map50', 'centernet': 'map50',
             'ensemble': 'map50_ensemble_wbf'}
+CV_COLUMNS = ('map50_A_yolo', 'map50_B_centernet', 'map50_ensemble_wbf')  # `cv`: the detector pair per fold
 SEG_LUNG_SLACK = 0.01  # a new segmentation may not lose more lung Dice (mean per image) than this
 
 
@@ -234,9 +235,6 @@ def cross_validate(ds: data.Dataset, models_dir: str) -> dict:
     return res
 
 
-CV_COLUMNS = ('map50_A_yolo', 'map50_B_centernet', 'map50_ensemble_wbf')
-
-
 def wall_seconds(kind: str, k: int) -> float | None:
     p = os.path.join(fold_dir(kind, k), 'epoch_seconds.json')
     return round(sum(json.load(open(p))['seconds'].values())) if os.path.exists(p) else None
@@ -360,7 +358,7 @@ def main() -> None:
     a = ap.parse_args()
     if a.cmd == 'smoke':
         return smoke()
-    if a.kind is None or (a.cmd == 'train' and a.kind == 'ensemble'):
+    if (a.kind is None and a.cmd != 'cv') or (a.cmd == 'train' and a.kind == 'ensemble'):
         ap.error('--kind seg|yolo|centernet is required (eval and ship also take ensemble)')
     torch.set_num_threads(THREADS)
     ds = data.load_dataset()
