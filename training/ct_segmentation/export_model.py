@@ -369,4 +369,10 @@ def eval_shipped() -> None:
     assert sha256_file(INT8) == shipped['files']['int8']['sha256'], 'shipped int8 file differs from shipped.json'
     _, ho = split(load_all())
     ev = strip(evaluate(onnx_runner(INT8), ho))
-    print(json.dumps({'onnx_int8': ev, 'card': shipped['metrics_held_out']['onnx_int8']}, indent=1))
+    card = shipped['metrics_held_out']['onnx_int8']
+    print(json.dumps({'onnx_int8': ev, 'card': card}, indent=1))
+    bad = [f'{c}.{agg}.{m}' for c in ('lesion', 'ggo', 'consolidation') for agg in ('mean_over_slices', 'pooled_pixels')
+           for m, v in card[c][agg].items() if abs(v - ev[c][agg][m]) > 1e-6]
+    print('matches card' if not bad else f'DIFFERS from card: {bad}')
+    if bad:
+        raise SystemExit(1)
