@@ -332,6 +332,16 @@ onnxruntime-node and checks the numbers above.""" + (
     ])
 
 
+def render_images() -> None:
+    """The card images (real DICOM radiographs through the TS path) with the bundle just shipped. The TS script
+    reads the repository's models/, so a smoke test that ships elsewhere (MODELS_DIR redirected) skips it."""
+    from training.common import MODELS_DIR as bundle
+    if MODELS_DIR != bundle:
+        return
+    import subprocess
+    subprocess.run(['npx', 'tsx', 'training/cxr/renderCardImages.ts'], cwd=os.path.join(HERE, '..', '..'), check=True)
+
+
 def write_all() -> None:
     for mid in TITLES:
         card_for(mid)

@@ -184,6 +184,7 @@ def ship_fold(ds: data.Dataset, folds: list[np.ndarray], k: int) -> None:
     cv['fold_sizes'] = [int(len(f)) for f in folds]
     with open(os.path.join(os.path.dirname(run.paths('cls')['metrics']), 'cv-metrics.json'), 'w') as f:
         json.dump(cv, f, indent=1)
+    cards.render_images()
     cards.write_all()
     print(json.dumps(res['holdout']['onnx_int8_shipped'], indent=1))
 
