@@ -260,7 +260,7 @@ images (the others have empty infection ground truth; their false-positive pixel
         res += f"""\n\nmAP@0.5 on {where}'s derived boxes ({e['n_images']} images, {e['n_gt_boxes']} boxes;
 Non-COVID/Normal images have no boxes and count only through false positives). Ensemble = Weighted Box Fusion
 of A and B (IoU 0.55, weights 1:1, confidence-weighted coordinates, score x min(T, M)/M, then NMS), the
-Python port in `training/cxr/det_post.py` that `cxrWbfParity.test.ts` checks against the app's
+Python port in `training/cxr/det_post.py` that `cxrPostprocessParity.test.ts` checks against the app's
 `weightedBoxFusion.ts`; all on the shipped int8 models:\n\n""" + md_table(
             ['detector', 'mAP@0.5'], [['A: YOLO-style grid', e['map50_A_yolo']],
                                       ['B: CenterNet-style', e['map50_B_centernet']],

@@ -1,6 +1,6 @@
 """Detector decoding, NMS, WBF and mAP@0.5 in NumPy: 1:1 mirrors of the TypeScript path
 (src/core/analyses/cxr/{yoloGridDecode,centerNetDecode}.ts and src/core/postprocess/*), used for the
-PyTorch-side numbers; the card's shipped-model numbers come from the TS evaluation (evalHoldout.ts).
+PyTorch-side numbers and, on the int8 ONNX outputs (onnxruntime-node), the shipped-model numbers of the cards.
 Boxes are [x, y, w, h, score] rows in model-input pixels."""
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ def average_precision(dets: list[np.ndarray], gts: list[np.ndarray], iou_thr: fl
 def wbf(box_lists: list[np.ndarray], iou_thr: float = WBF_IOU, nms_iou: float = WBF_IOU) -> np.ndarray:
     """Weighted Box Fusion (Solovyev & Wang; seed 002 eqs. 3-6), model weights 1, then NMS (IoU 0.55, the
     TS default).
-    Port of src/core/postprocess/weightedBoxFusion.ts (checked against it by cxrWbfParity.test.ts)."""
+    Port of src/core/postprocess/weightedBoxFusion.ts (checked against it by cxrPostprocessParity.test.ts)."""
     m = len(box_lists)
     allb = np.concatenate([b for b in box_lists if len(b)] or [np.zeros((0, 5))])
     allb = allb[(allb[:, 2] > 0) & (allb[:, 3] > 0)]  # the TS WBF ignores empty boxes
