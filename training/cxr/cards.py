@@ -66,7 +66,9 @@ def cls_cv_table(cv: dict) -> str:
              r['heldout']['macro_f1'], r['heldout']['accuracy'], r['heldout']['f1_per_class']['COVID-19']]
             for k, r in sorted(cv['folds'].items(), key=lambda kv: int(kv[0]))]
     comp = [r['unseen_by_shipped'] for r in cv['folds'].values() if 'shipped' in r['unseen_by_shipped']]
-    spread = (f"**macro-F1 {cv['macro_f1_mean']:.3f} +- {cv['macro_f1_sd']:.3f}** (mean +- SD over {len(rows)} folds)"
+    total = len(cv.get('fold_sizes') or rows)
+    queued = f" of {total}; the others are queued in training/PLAN.md" if len(rows) < total else ''
+    spread = (f"**macro-F1 {cv['macro_f1_mean']:.3f} +- {cv['macro_f1_sd']:.3f}** (mean +- SD over {len(rows)} folds{queued})"
               if len(rows) > 1 else f"only fold {cv['shipped_fold']} has finished; the other folds are queued "
               "(training/PLAN.md), so there is no spread yet")
     text = (f"""\n\n**Cross-validation** (PyTorch fp32, each fold model on its own held-out fold, {cv['epochs']} epochs
