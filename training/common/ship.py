@@ -92,20 +92,20 @@ def int8_cost(fp32: dict, int8: dict, budget: Int8Budget) -> float:
 KEEP_FLOAT_RETRIES = (0, 1024, 4096)
 
 
-def quantize_within_budget(spec: ShipSpec, x: np.ndarray, raw: dict[str, Outputs],
-                           scores: dict) -> tuple[dict, float]:
+def quantize_within_budget(spec: ShipSpec, x: np.ndarray, fp32_score: dict) -> tuple[dict, Outputs, dict, float]:
     """Quantizes into a temporary file and moves it over the bundled model only when int8 is within budget,
-    so a refused export leaves the shipped model in place. Retries keep the smallest tensors float."""
+    so a refused export leaves the shipped model in place. Retries keep the smallest tensors float.
+    Returns the quantization stats, the int8 outputs on x, their score and the cost against fp32."""
     tmp = spec.int8_path + '.candidate'
     try:
         for min_elements in KEEP_FLOAT_RETRIES:
             qstats = quantize_int8_weights(spec.fp32_path, tmp, min_elements=min_elements)
-            raw['onnx_int8'] = onnx_outputs(tmp, spec.input_name, x)
-            scores['onnx_int8'] = spec.score(raw['onnx_int8'])
-            cost = int8_cost(scores['onnx_fp32'], scores['onnx_int8'], spec.budget)
+            out = onnx_outputs(tmp, spec.input_name, x)
+            score = spec.score(out)
+            cost = int8_cost(fp32_score, score, spec.budget)
             if cost <= spec.budget.max_cost:
                 os.replace(tmp, spec.int8_path)
-                return {**qstats, 'min_elements': min_elements}, cost
+                return {**qstats, 'min_elements': min_elements}, out, score, cost
             print(f'{spec.model_id}: int8 (float below {min_elements} elements) costs {cost:.4f} '
                   f'{spec.budget.metric}', flush=True)
     finally:
@@ -124,7 +124,7 @@ def ship(spec: ShipSpec) -> dict:
     raw = {'pytorch_fp32': torch_outputs(spec.model, x, spec.output_names, spec.batch),
            'onnx_fp32': onnx_outputs(spec.fp32_path, spec.input_name, x)}
     scores = {k: spec.score(v) for k, v in raw.items()}
-    qstats, cost = quantize_within_budget(spec, x, raw, scores)
+    qstats, raw['onnx_int8'], scores['onnx_int8'], cost = quantize_within_budget(spec, x, scores['onnx_fp32'])
     prov = provenance(spec.data_paths, spec.training)
     stamp_onnx(spec.int8_path, {'lunglens.' + k: v for k, v in prov.items()})
     entry = dict(spec.entry)

@@ -121,7 +121,7 @@ def refresh_card(cv: dict) -> None:
     """The shipped fold model's card gets the table of every fold finished so far."""
     import cards
     import run
-    path = os.path.join(os.path.dirname(run.paths('cls')['metrics']), 'cv-metrics.json')
+    path = os.path.join(run.paths('cls')['dir'], 'cv-metrics.json')
     if not os.path.exists(path):
         return
     card_cv = json.load(open(path))
@@ -182,7 +182,7 @@ def ship_fold(ds: data.Dataset, folds: list[np.ndarray], k: int) -> None:
     cv = json.load(open(CV_METRICS))
     cv['shipped_fold'], cv['epochs'], cv['n_images'] = k, EPOCHS, int(len(ds.names))
     cv['fold_sizes'] = [int(len(f)) for f in folds]
-    with open(os.path.join(os.path.dirname(run.paths('cls')['metrics']), 'cv-metrics.json'), 'w') as f:
+    with open(os.path.join(run.paths('cls')['dir'], 'cv-metrics.json'), 'w') as f:
         json.dump(cv, f, indent=1)
     cards.render_images()
     cards.write_all()
