@@ -149,6 +149,22 @@ def negative_controls(predict_fn) -> dict:
 
 
 V2_VERSION = '2.0.0'
+
+
+def recipe(run: str) -> dict:
+    """What a campaign run name `fold<k>-kl-hn[s]<tag>` stands for: v2 = 2-D hard-negative crops twice per
+    epoch (2.0.0), v3 = 2-D crops once + whole-series crops once (`-hns`, 3.0.0)."""
+    study = '-hns' in run
+    tag = run.split('-hns' if study else '-hn', 1)[1] if '-hn' in run else ''
+    select = ('--hard-neg-study' if study else '') + (f' --tag={tag}' if tag else '')  # --cv-v2 / --ship-v2
+    return {'study_crops': study, 'tag': tag, 'version': '3.0.0' if study else V2_VERSION,
+            'train_flags': '--kl ' + ('--hard-neg-study' if study else '--hard-neg') + (f' --tag={tag}' if tag else ''),
+            'select_flags': select.strip(),
+            'cv_file': f'cv_metrics-v2{"-hns" if study else ""}{tag}.json',
+            'tta_file': f'tta_flip-v2{"-hns" if study else ""}{tag}.json',
+            'negatives': ('every slice twice per epoch: once as the single-slice crop (2-D lung finder) and once as '
+                          'the whole-series crop (3-D lungs), the two ways the app crops a DICOM slice'
+                          if study else 'every slice, apices and bases included, twice per epoch')}
 SHORT_NOTE = (' (a short schedule, so that a model with hard negatives could ship in the session that built them '
               '(the 2-core machine was shared, ~7-12 min per epoch); its first epoch was run inside a longer schedule '
               'and is identical under any length (it is the warm-up). The campaign (training/PLAN.md) trains every fold '
@@ -173,6 +189,7 @@ def ship_run(name: str, fold: int) -> dict:
     """Ship the checkpoint <runs>/ct_regression/<name>/final.pt whose held-out fold is `fold` through the
     shared ship step, then negative controls, parity fixtures and results/shipped.json."""
     wall_s = epoch_seconds(os.path.join(RUNS, name, 'log.txt'))
+    r = recipe(name)
     model = load_final(os.path.join(RUNS, name, 'final.pt'))
     s = load_slices()
     va = s.fold == fold
@@ -184,21 +201,43 @@ def ship_run(name: str, fold: int) -> dict:
     spec = ShipSpec(
         model_id=MODEL_ID, model=model, input_name='image', chw=(1, INPUT_SIZE, INPUT_SIZE), output_names=OUTPUTS,
         fp32_path=FP32, heldout_inputs=to_input(s.images[va]).numpy(), score=score,
-        budget=Int8Budget('mae', 0.1, higher_is_better=False), entry=manifest_entry(V2_VERSION),
-        data_paths=[os.path.join(DATA, 'labels.csv'), os.path.join(DATA, 'images'),
-                    hard_negatives.runs_dir('hard-negatives', hard_negatives.TRAIN_SERIES)],
+        budget=Int8Budget('mae', 0.1, higher_is_better=False), entry=manifest_entry(r['version']),
+        data_paths=[os.path.join(DATA, 'labels.csv'), os.path.join(DATA, 'images')] +
+                   [hard_negatives.runs_dir(c, hard_negatives.TRAIN_SERIES)
+                    for c in (hard_negatives.CROPS if r['study_crops'] else hard_negatives.CROPS[:1])],
         training={'run': name, 'epochs': schedule_epochs(os.path.join(RUNS, name, 'log.txt')), 'heldOutFold': fold, 'trainedOnFolds': [f for f in (1, 2, 3, 4) if f != fold],
                   'loss': 'smooth-L1 (both heads) + KL target', 'hardNegatives': hard_negatives.TRAIN_SERIES,
                   'wallSeconds': wall_s, 'hardware': '2 shared CPU cores, torch 2 threads, nice 19'})
     res = ship(spec)
     res.update({'fold_held_out': fold, 'trained_on_folds': spec.training['trainedOnFolds'], 'run': name,
+                'version': r['version'],
                 'negative_control_int8': negative_controls(lambda x: onnx_predict(INT8, x))})
     os.makedirs(RESULTS, exist_ok=True)
     with open(os.path.join(RESULTS, 'shipped.json'), 'w') as f:
         json.dump(res, f, indent=1)
     shutil.copy(os.path.join(RUNS, name, 'log.txt'), os.path.join(RESULTS, f'{name}_log.txt'))
     write_fixtures(model)
+    record_cli_negative_control(r['version'])
     return res
+
+
+def record_cli_negative_control(version: str) -> dict:
+    """Issue 11's check as a user meets it: `lunglens analyze` on each whole non-COVID series with the models now
+    in models/ -> results/cli_negative_control.json under `v<version>` (max <= 15 %, mean <= 3 %, lesion <= 1 %
+    of lung volume)."""
+    from training.common.cli_summary import COMMAND, series_summary
+    path = os.path.join(RESULTS, 'cli_negative_control.json')
+    out = json.load(open(path)) if os.path.exists(path) else {}
+    out['command'] = COMMAND
+    for series in (hard_negatives.TRAIN_SERIES, hard_negatives.CHECK_SERIES):
+        s = series_summary(series)
+        s['trainedOn'] = series == hard_negatives.TRAIN_SERIES
+        s['pass'] = bool(s['regressionPercentMax'] <= 15 and s['regressionPercentMean'] <= 3
+                         and s['infectionPercentOfLung'] is not None and s['infectionPercentOfLung'] <= 1)
+        out.setdefault(f'v{version}', {})[series] = s
+    with open(path, 'w') as f:
+        json.dump(out, f, indent=1)
+    return out
 
 
 def write_card(cv: dict, shipped: dict) -> None:
@@ -334,7 +373,7 @@ def _neg_rows(v1: dict, v2: dict) -> list[list[object]]:
     for crops in hard_negatives.CROPS:
         for series in (hard_negatives.TRAIN_SERIES, hard_negatives.CHECK_SERIES):
             a, b = v1[crops][series], v2[crops][series]
-            rows.append([series, CROP_LABEL[crops], 'yes (v2 only)' if b['trained_on'] else '**never (held out)**',
+            rows.append([series, CROP_LABEL[crops], 'yes (since 2.0.0)' if b['trained_on'] else '**never (held out)**',
                          f"{b['n_with_lung']} / {b['n_slices']}",
                          f"{a['max_with_lung']:.0f} / {a['mean_with_lung']:.1f}",
                          f"{b['max_with_lung']:.0f} / {b['mean_with_lung']:.1f}", f"{b['max']:.0f}",
@@ -342,27 +381,34 @@ def _neg_rows(v1: dict, v2: dict) -> list[list[object]]:
     return rows
 
 
-def cli_note() -> str:
-    """`lunglens analyze` on the whole series (results/cli_negative_control.json, recorded at ship time)."""
+def cli_note(version: str) -> str:
+    """`lunglens analyze` on both whole series (results/cli_negative_control.json, recorded by the ship step)."""
     path = os.path.join(RESULTS, 'cli_negative_control.json')
     if not os.path.exists(path):
         return ''
     c = json.load(open(path))
-    a = c['v2.0.0'][hard_negatives.CHECK_SERIES]
-    b = c.get('v1.0.0', {}).get(hard_negatives.CHECK_SERIES)
-    return (f"\n\nThrough the CLI (`lunglens analyze` on the whole {hard_negatives.CHECK_SERIES} series, "
-            f"{a['slicesAnalysed']} slices assessed): regression mean {a['regressionPercentMean']} %, max "
-            f"{a['regressionPercentMax']} %" + (f" (1.0.0: mean {b['regressionPercentMean']} %, max {b['regressionPercentMax']} %)" if b else '')
-            + f". The slice records of slices the app does not assess still carry the model's raw number (up to "
-            f"{a['maxOverNotAssessedSliceRecords']} % here, on slices with little or no lung): it is not part of the series result.")
-
+    if f'v{version}' not in c:
+        return f'\n\nThe CLI check of {version} is not recorded yet (`record_cli_negative_control`).'
+    rows = [[series, 'yes' if a.get('trainedOn') else '**never (held out)**', a['slicesAnalysed'],
+             *(f'{a[k]:g}' for k in ('regressionPercentMean', 'regressionPercentMax', 'lungVolumeMl', 'lesionVolumeMl',
+                                      'infectionPercentOfLung')), 'pass' if a.get('pass') else 'FAIL' if 'pass' in a else '-']
+            for series, a in c[f'v{version}'].items()]
+    old = c.get('v1.0.0', {}).get(hard_negatives.CHECK_SERIES)
+    return ("\n\nThrough the CLI as a user runs it (`" + c['command'] + f"`, models of {version}: regression and the "
+            "shipped lesion segmentation):\n\n" + md_table(
+                ['series', 'trained on', 'slices assessed', 'regression mean %', 'regression max %', 'lung mL',
+                 'lesion mL', 'lesion % of lung', 'issue 11 check (max <= 15, mean <= 3, lesion <= 1 %)'], rows)
+            + (f"\n\n1.0.0 on {hard_negatives.CHECK_SERIES}: mean {old['regressionPercentMean']} %, max "
+               f"{old['regressionPercentMax']} %." if old else '')
+            + " Slices the app does not assess (too little lung) carry no percentage and are not part of the series result.")
 
 def write_card_v2() -> None:
     """CARD.md of the shipped v2 model from results/shipped.json, cv_metrics-v2.json and the v1 baselines."""
     from training.common import write_card as wc
     sh = json.load(open(os.path.join(RESULTS, 'shipped.json')))
-    tag = sh['run'].split('-hn', 1)[1] if '-hn' in sh['run'] else ''
-    cvf = os.path.join(RESULTS, f'cv_metrics-v2{tag}.json')
+    r = recipe(sh['run'])
+    version = sh.get('version', r['version'])
+    cvf = os.path.join(RESULTS, r['cv_file'])
     cv = json.load(open(cvf)) if os.path.exists(cvf) else {'folds': {}}
     v1 = json.load(open(os.path.join(RESULTS, 'v1_shipped.json')))
     v1_neg = json.load(open(os.path.join(RESULTS, 'v1_negative_control.json')))
@@ -386,7 +432,7 @@ def write_card_v2() -> None:
               if n_done > 1 else
               f"Only held-out fold {fold} has finished so far (the other folds are queued in training/PLAN.md); "
               "one fold of ~850 slices is the only estimate, and there is no spread yet.")
-    tta_path = os.path.join(RESULTS, 'tta_flip-v2-e5.json')
+    tta_path = os.path.join(RESULTS, r['tta_file'])
     if os.path.exists(tta_path):
         tta = json.load(open(tta_path))
         spread += (f" Test-time horizontal flip (heads averaged over the slice and its mirror; `tta_flip.py`) gives "
@@ -401,7 +447,8 @@ def write_card_v2() -> None:
 been cropped to the lungs and shown in a lung window. Research use only - not a medical device, not validated
 for diagnosis. Method after seed 000 (Miron & Breaban, Per-COVID-19 challenge): CNN backbone, a linear head and a
 101-bin softmax head whose expectation is the %, smooth-L1 on both heads plus the seed's KL-divergence target,
-rounded output. Version {V2_VERSION}: adds the KL target and real non-COVID CT slices as hard negatives.
+rounded output. Version {version}: the KL target and real non-COVID CT slices as hard negatives
+({'2-D and whole-series crops, 10 epochs; 2.0.0 had 2-D crops only' if r['study_crops'] else 'both new in 2.0.0'}).
 
 Shipped file: `model.int8.onnx` ({sh['files']['int8']['bytes']:,} bytes, int8 per-output-channel weights via
 `DequantizeLinear`, float activations), {sh['params']:,} parameters. Held-out fold {fold} (subjects never seen;
@@ -416,8 +463,7 @@ folds 1-4 subject-disjoint; fold 5 is held back by the data steward). 224x224 8-
 other three folds, evaluate on fold k; no slice of a held-out subject is ever seen in training.
 
 **Hard negatives.** `ct-series/{hard_negatives.TRAIN_SERIES}` (LIDC-IDRI-0001, 133 slices, nodules, no COVID-19) is
-added to every fold's training set: every slice, apices and bases included, labelled 0 %, twice per epoch
-(266 of 2,667 training samples). The crops are made by the app's own code path
+added to every fold's training set, labelled 0 %: {r['negatives']} (266 of 2,667 training samples). The crops are made by the app's own code path
 (`training/ct_common/hardNegativeCrops.ts`: DICOM decode, lung finder, crop box, training window, bilinear resize
 -- the same functions the CLI and browser call), so training sees what the app feeds the model on DICOM.
 `ct-series/{hard_negatives.CHECK_SERIES}` (Lung-PET-CT-Dx A0002, 30 slices, lung tumour) is **never trained on**: it
@@ -442,14 +488,14 @@ ResNeSt-50 are the price of the CPU budget."""),
 {spread} Seed 000 reports 4.1-4.7 with ResNeSt-50 ensembles at 512 px on the challenge split (not directly
 comparable). The 1.0.0 columns are the earlier runs on the same folds (smooth-L1 only, no hard negatives)."""),
         ('Negative control: real non-COVID series', md_table(
-            ['series', 'crop', 'trained on', 'slices with lung / all', '1.0.0 max / mean %', f'{V2_VERSION} max / mean %',
-             f'{V2_VERSION} max over all slices', 'issue 11 check'], _neg_rows(v1_neg, neg)) + """
+            ['series', 'crop', 'trained on', 'slices with lung / all', '1.0.0 max / mean %', f'{version} max / mean %',
+             f'{version} max over all slices', 'issue 11 check'], _neg_rows(v1_neg, neg)) + """
 
 Shipped int8 ONNX on the exact 128 px inputs the app builds from each DICOM slice (both crop paths of the app:
 a single slice gets its own 2-D lung box; a whole series gets boxes from its 3-D lungs, and only the slices the
 app assesses count). Max and mean are over slices with lung (found / assessed). Issue 11 asks for no slice above
 15 % and a mean <= 3 % on the series no model was trained on. Per-slice values are in `results/shipped.json`."""
-         + cli_note()),
+         + cli_note(version)),
         ('Shipped model: export checks', md_table(
             ['variant', 'MAE', 'RMSE', 'Pearson'], [[k, v['mae'], v['rmse'], v['pearson']] for k, v in h.items()]) +
          f"""
@@ -469,8 +515,8 @@ lung box + 6 % margin, applies this window and resizes to the manifest's input s
         ('Reproduce', f"""Crops: `npx tsx training/ct_common/hardNegativeCrops.ts 2d` and `... study` (write
 /work/lunglens-runs/hard-negatives{{,-study}}/). Train the shipped recipe on one fold (resumable, checkpoints in
 $LUNGLENS_RUNS/ct_regression/, default /work/lunglens-runs):
-`/usr/bin/python3 training/ct_regression/train.py --folds F --epochs {prov['training']['epochs']} --kl --hard-neg{' --tag=' + tag if tag else ''} --train-only`.
-Fold table + negative controls: `train.py --cv-v2{' --tag=' + tag if tag else ''}`. Ship: `train.py --ship-v2 {fold}{' --tag=' + tag if tag else ''}`
+`/usr/bin/python3 training/ct_regression/train.py --folds F --epochs {prov['training']['epochs']} {r['train_flags']} --train-only`.
+Fold table + negative controls: `train.py --cv-v2 {r['select_flags']}`. Ship: `train.py --ship-v2 {fold} {r['select_flags']}`
 (shared ship step `training/common/ship.py`: export, int8 within the 0.1-MAE budget, parity, manifest entry with
 sha256/bytes/provenance; then fixtures and this card), then `npx tsx tools/onnx2tfjs/shipVariant.ts
 ct-infection-regression` and `npx vitest run src/core/analyses tools/onnx2tfjs/modelParity.test.ts`.
