@@ -149,6 +149,12 @@ def negative_controls(predict_fn) -> dict:
 
 
 V2_VERSION = '2.0.0'
+V3_VERSION = '3.0.0'
+V2_RUN = 'fold1-kl-hn-e5'  # the 2.0.0 recipe's shipped run: its CV and flip files sit beside a later recipe's
+SHORT_NOTE = (' (a short schedule, so that a model with hard negatives could ship in the session that built them '
+              '(the 2-core machine was shared, ~7-12 min per epoch); its first epoch was run inside a longer schedule '
+              'and is identical under any length (it is the warm-up). The campaign (training/PLAN.md) trains every fold '
+              'with the same 10-epoch schedule and replaces this model when it is better)')
 
 
 def recipe(run: str) -> dict:
@@ -157,7 +163,7 @@ def recipe(run: str) -> dict:
     study = '-hns' in run
     tag = run.split('-hns' if study else '-hn', 1)[1] if '-hn' in run else ''
     select = ('--hard-neg-study' if study else '') + (f' --tag={tag}' if tag else '')  # --cv-v2 / --ship-v2
-    return {'study_crops': study, 'tag': tag, 'version': '3.0.0' if study else V2_VERSION,
+    return {'study_crops': study, 'tag': tag, 'version': V3_VERSION if study else V2_VERSION,
             'train_flags': '--kl ' + ('--hard-neg-study' if study else '--hard-neg') + (f' --tag={tag}' if tag else ''),
             'select_flags': select.strip(),
             'cv_file': f'cv_metrics-v2{"-hns" if study else ""}{tag}.json',
@@ -165,10 +171,6 @@ def recipe(run: str) -> dict:
             'negatives': ('every slice twice per epoch: once as the single-slice crop (2-D lung finder) and once as '
                           'the whole-series crop (3-D lungs), the two ways the app crops a DICOM slice'
                           if study else 'every slice, apices and bases included, twice per epoch')}
-SHORT_NOTE = (' (a short schedule, so that a model with hard negatives could ship in the session that built them '
-              '(the 2-core machine was shared, ~7-12 min per epoch); its first epoch was run inside a longer schedule '
-              'and is identical under any length (it is the warm-up). The campaign (training/PLAN.md) trains every fold '
-              'with the same 10-epoch schedule and replaces this model when it is better)')
 
 
 def epoch_seconds(log_path: str) -> float:
@@ -402,6 +404,7 @@ def cli_note(version: str) -> str:
                f"{old['regressionPercentMax']} %." if old else '')
             + " Slices the app does not assess (too little lung) carry no percentage and are not part of the series result.")
 
+
 def write_card_v2() -> None:
     """CARD.md of the shipped v2 model from results/shipped.json, cv_metrics-v2.json and the v1 baselines."""
     from training.common import write_card as wc
@@ -422,7 +425,8 @@ def write_card_v2() -> None:
     prov = sh['provenance']
     wall = prov.get('training', {}).get('wallSeconds')
     # the 2.0.0 recipe's folds, beside a later recipe's (same folds, same seeds)
-    v2_path = os.path.join(RESULTS, recipe('fold1-kl-hn-e5')['cv_file'])
+    v2 = recipe(V2_RUN)
+    v2_path = os.path.join(RESULTS, v2['cv_file'])
     v2_cv = json.load(open(v2_path)) if r['study_crops'] and os.path.exists(v2_path) else None
     fold_rows = []
     for f, v in sorted(cv['folds'].items()):
@@ -447,7 +451,7 @@ def write_card_v2() -> None:
                    f"{v2_cv['mae_mean']:.2f} +- {v2_cv['mae_sd']:.2f}.")
     if n_done > 1:
         reached = cv['mae_mean'] <= 5
-        tta_v2 = os.path.join(RESULTS, recipe('fold1-kl-hn-e5')['tta_file'])
+        tta_v2 = os.path.join(RESULTS, v2['tta_file'])
         tta_note = ''
         if os.path.exists(tta_v2):
             t = json.load(open(tta_v2))
