@@ -234,8 +234,9 @@ def record_cli_negative_control(version: str) -> dict:
     for series in (hard_negatives.TRAIN_SERIES, hard_negatives.CHECK_SERIES):
         s = series_summary(series)
         s['trainedOn'] = series == hard_negatives.TRAIN_SERIES
-        s['pass'] = bool(s['regressionPercentMax'] <= 15 and s['regressionPercentMean'] <= 3
-                         and s['infectionPercentOfLung'] is not None and s['infectionPercentOfLung'] <= 1)
+        lesion = s['infectionPercentOfLung']
+        s['pass'] = (hard_negatives.within_bounds(s['regressionPercentMax'], s['regressionPercentMean'])
+                     and lesion is not None and lesion <= hard_negatives.MAX_LESION_PCT_OF_LUNG)
         out.setdefault(f'v{version}', {})[series] = s
     with open(path, 'w') as f:
         json.dump(out, f, indent=1)

@@ -37,6 +37,14 @@ def load_series(series: str, kind: str = 'reg224', crops: str = 'hard-negatives'
     return np.stack(imgs), rows
 
 
+# Issue 11's bounds on a non-COVID series: no slice above 15 %, mean <= 3 %, lesion <= 1 % of the lung volume.
+MAX_SLICE_PCT, MAX_MEAN_PCT, MAX_LESION_PCT_OF_LUNG = 15, 3, 1
+
+
+def within_bounds(max_pct: float, mean_pct: float) -> bool:
+    return bool(max_pct <= MAX_SLICE_PCT and mean_pct <= MAX_MEAN_PCT)
+
+
 def negative_control(pred: np.ndarray, rows: list[dict]) -> dict:
     """Issue 11's study-level check on a non-COVID series: no slice > 15 %, mean over slices with lung <= 3 %.
     'With lung' = the app assesses the slice (study crops) or finds lung in it (2-D crops)."""
@@ -44,4 +52,4 @@ def negative_control(pred: np.ndarray, rows: list[dict]) -> dict:
     lung = pred[found] if found.any() else pred
     return {'n_slices': int(len(pred)), 'n_with_lung': int(found.sum()), 'max': float(pred.max()),
             'max_with_lung': float(lung.max()), 'mean_with_lung': float(lung.mean()), 'n_over_15': int((pred > 15).sum()),
-            'pass': bool(lung.max() <= 15 and lung.mean() <= 3)}
+            'pass': within_bounds(lung.max(), lung.mean())}
