@@ -93,11 +93,14 @@ def average_precision(dets: list[np.ndarray], gts: list[np.ndarray], iou_thr: fl
     return float(np.sum((mrec[idx + 1] - mrec[idx]) * mpre[idx + 1]))
 
 
-def wbf(box_lists: list[np.ndarray], iou_thr: float = WBF_IOU, nms_iou: float = WBF_IOU) -> np.ndarray:
-    """Weighted Box Fusion (Solovyev & Wang; seed 002 eqs. 3-6), model weights 1, then NMS (IoU 0.55, the
-    TS default).
+def wbf(box_lists: list[np.ndarray], iou_thr: float = WBF_IOU, nms_iou: float | None = WBF_IOU,
+        weights: tuple[float, ...] | None = None) -> np.ndarray:
+    """Weighted Box Fusion (Solovyev & Wang; seed 002 eqs. 3-6), then NMS (IoU 0.55, the TS default; None skips
+    it). A box's score is multiplied by its model's weight (default 1) and a fused score divided by their sum.
     Port of src/core/postprocess/weightedBoxFusion.ts (checked against it by cxrPostprocessParity.test.ts)."""
     m = len(box_lists)
+    w = weights or (1.0,) * m
+    box_lists = [b * np.asarray([1, 1, 1, 1, wk]) for b, wk in zip(box_lists, w)]
     allb = np.concatenate([b for b in box_lists if len(b)] or [np.zeros((0, 5))])
     allb = allb[(allb[:, 2] > 0) & (allb[:, 3] > 0)]  # the TS WBF ignores empty boxes
     order = np.argsort(-allb[:, 4], kind='stable')
@@ -119,10 +122,10 @@ def wbf(box_lists: list[np.ndarray], iou_thr: float = WBF_IOU, nms_iou: float = 
     out = []
     for c, f in zip(clusters, fused):
         f = f.copy()
-        f[4] = f[4] * min(len(c), m) / m
+        f[4] = f[4] * min(len(c), m) / sum(w)
         out.append(f)
     res = np.asarray(out, dtype=np.float64).reshape(-1, 5)
-    return nms(res, nms_iou, max_det=len(res))
+    return res if nms_iou is None else nms(res, nms_iou, max_det=len(res))
 
 
 def _fuse(cluster: list[np.ndarray]) -> np.ndarray:

@@ -215,17 +215,27 @@ def evaluate(kind: str, ds: data.Dataset, k: int, epochs: int, limit: int, model
     return res
 
 
+def recorded_cv_rows(models_dir: str) -> dict[int, dict]:
+    """The per-fold rows `cv` wrote last time (committed next to the detectors), by fold."""
+    p = os.path.join(models_dir, run.KINDS[DETECTORS[0]]['id'], 'cv-folds.json')
+    return {r['fold']: r for r in json.load(open(p))['rows']} if os.path.exists(p) else {}
+
+
 def cross_validate(ds: data.Dataset, models_dir: str) -> dict:
-    """A, B and WBF mAP@0.5 of each finished detector fold pair on its held-out fold: the spread the cards show."""
-    rows = []
+    """A, B and WBF mAP@0.5 of each finished detector fold pair on its held-out fold: the spread the cards show.
+
+    Checkpoints live outside the repo and a later session may run on a machine without them: a fold measured
+    before (same code, same fp32 fold models) keeps its committed row, so the table grows fold by fold."""
+    rows = recorded_cv_rows(models_dir)
     for k in range(cls_cv.N_FOLDS):
         if any(last_epoch(c, k) < epochs_of(c, 0) for c in DETECTORS):
             continue
         _, ho = fold_split(ds, k)
         x = run.model_input(ds.images[ho])
         raw = {c: run.torch_raw(load_fold_model(c, k, epochs_of(c, 0)), x) for c in DETECTORS}
-        rows.append({'fold': k, **run.ensemble_metrics(raw['yolo'], raw['centernet'], ds, ho)})
-        print(f'fold {k}: ' + ', '.join(f'{m} {rows[-1][m]:.3f}' for m in CV_COLUMNS), flush=True)
+        rows[k] = {'fold': k, **run.ensemble_metrics(raw['yolo'], raw['centernet'], ds, ho)}
+        print(f'fold {k}: ' + ', '.join(f'{m} {rows[k][m]:.3f}' for m in CV_COLUMNS), flush=True)
+    rows = [rows[k] for k in sorted(rows)]
     res = {'folds_total': cls_cv.N_FOLDS, 'new': 'fold models, PyTorch fp32', 'rows': rows,
            'summary': {m: {'mean': float(np.mean([r[m] for r in rows])), 'sd': float(np.std([r[m] for r in rows], ddof=1))
                            if len(rows) > 1 else None} for m in CV_COLUMNS} if rows else {}}

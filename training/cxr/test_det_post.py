@@ -62,6 +62,20 @@ class Wbf(unittest.TestCase):
         np.testing.assert_allclose(out[:, 4], [0.4, 0.2])
 
 
+    def test_weights_scale_scores_and_divide_by_their_sum(self):
+        # weights 2:1: member scores 1.8 and 0.6, mean 1.2, times min(T, M) / sum(w) = 2 / 3 -> 0.8
+        out = D.wbf([b([0, 0, 10, 10, 0.9]), b([0, 0, 10, 10, 0.6])], weights=(2.0, 1.0))
+        np.testing.assert_allclose(out, b([0, 0, 10, 10, 0.8]))
+        alone = D.wbf([b(), b([50, 50, 10, 10, 0.6])], weights=(2.0, 1.0))
+        np.testing.assert_allclose(alone, b([50, 50, 10, 10, 0.2]))
+
+    def test_no_nms_after_fusion_keeps_overlapping_clusters(self):
+        # IoU of the two boxes is 0.6: under the cluster threshold 0.7 they stay apart; NMS 0.55 would drop one
+        two = [b([0, 0, 10, 10, 0.9], [0, 0, 10, 6, 0.8]), b()]
+        self.assertEqual(len(D.wbf(two, iou_thr=0.7, nms_iou=None)), 2)
+        self.assertEqual(len(D.wbf(two, iou_thr=0.7, nms_iou=0.55)), 1)
+
+
 class Decode(unittest.TestCase):
     def test_yolo_cell_maths(self):
         raw = np.full((5, 8, 8), -20.0, np.float32)
