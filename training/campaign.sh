@@ -82,4 +82,16 @@ for f in 1 2 3 4; do
   done
   step $PY training/cxr/seg_det_cv.py cv || log "cxr detector cv failed"
 done
+# 9. a longer detector schedule (issue 11: "longer schedules ... chosen on validation folds"): 40 epochs instead of
+#    22, every fold, in folders of their own; its table (training/cxr/results/detector-cv-e40.json) against the
+#    cards' 22-epoch one decides whether fold 0's 40-epoch pair ships (`eval`/`ship --epochs 40`)
+E40=training/cxr/results/detector-cv-e40.json
+for f in 0 1 2 3 4; do
+  recorded_fold $E40 $f && continue
+  for k in yolo centernet; do
+    log "cxr $k 40 epochs, fold $f"
+    step $PY training/cxr/seg_det_cv.py train --kind $k --fold $f --epochs 40 || log "cxr $k e40 fold $f failed"
+  done
+  step $PY training/cxr/seg_det_cv.py cv --epochs 40 || log "cxr detector cv e40 failed"
+done
 log "campaign queue done"

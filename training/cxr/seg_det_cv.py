@@ -52,11 +52,19 @@ HARDWARE = '2 CPU cores (shared), torch 1.13, nice 19'
 HEADLINE = {'seg': 'infection_dice_mean_per_covid_image', 'yolo': 'map50', 'centernet': 'map50',
             'ensemble': 'map50_ensemble_wbf'}
 CV_COLUMNS = ('map50_A_yolo', 'map50_B_centernet', 'map50_ensemble_wbf')  # `cv`: the detector pair per fold
+SMOKE_EPOCHS = 1
 SEG_LUNG_SLACK = 0.01  # a new segmentation may not lose more lung Dice (mean per image) than this
 
 
-def fold_dir(kind: str, k: int) -> str:
-    return os.path.join(CV_DIR, f'{kind}-fold{k}')
+def fold_dir(kind: str, k: int, epochs: int = 0) -> str:
+    """A schedule other than the model's own (`--epochs`) trains in a folder of its own."""
+    e = epochs_of(kind, epochs)
+    return os.path.join(CV_DIR, f'{kind}-fold{k}' if e == epochs_of(kind, 0) else f'{kind}-e{e}-fold{k}')
+
+
+def run_name(kind: str, k: int, epochs: int = 0) -> str:
+    """The run as the manifest's provenance names it: `cxr-cv/<kind>[-e<N>]-fold<k>`."""
+    return os.path.relpath(fold_dir(kind, k, epochs), data.RUNS)
 
 
 def cv_metrics_path(kind: str) -> str:
@@ -106,8 +114,9 @@ class EpochClock:
 def train_fold(kind: str, ds: data.Dataset, k: int, epochs: int, limit: int) -> torch.nn.Module:
     tr, ho = fold_split(ds, k, limit)
     s = run.schedule(kind)
-    os.makedirs(fold_dir(kind, k), exist_ok=True)
-    clock = EpochClock(fold_dir(kind, k), math.ceil(len(tr) / s['batch']))
+    out = fold_dir(kind, k, epochs)
+    os.makedirs(out, exist_ok=True)
+    clock = EpochClock(out, math.ceil(len(tr) / s['batch']))
 
     def on_epoch(m: torch.nn.Module, epoch: int) -> str:
         clock.tick(epoch)
@@ -120,20 +129,20 @@ def train_fold(kind: str, ds: data.Dataset, k: int, epochs: int, limit: int) -> 
         return note
 
     return loop.train(f'{kind}-cv-fold{k}', run.build(kind), len(tr), epochs, s['batch'], s['lr'],
-                      run.make_step(kind, ds, tr), seed=s['seed'] + 10 * k, out_dir=fold_dir(kind, k),
+                      run.make_step(kind, ds, tr), seed=s['seed'] + 10 * k, out_dir=out,
                       threads=THREADS, on_epoch=on_epoch)
 
 
-def last_epoch(kind: str, k: int) -> int:
-    p = os.path.join(fold_dir(kind, k), 'last.ckpt')
+def last_epoch(kind: str, k: int, epochs: int = 0) -> int:
+    p = os.path.join(fold_dir(kind, k, epochs), 'last.ckpt')
     return torch.load(p)['epoch'] + 1 if os.path.exists(p) else 0
 
 
 def load_fold_model(kind: str, k: int, epochs: int) -> torch.nn.Module:
-    if last_epoch(kind, k) < epochs:
-        raise SystemExit(f'{kind} fold {k} has {last_epoch(kind, k)} of its {epochs} epochs: train it first')
+    if last_epoch(kind, k, epochs) < epochs:
+        raise SystemExit(f'{kind} fold {k} has {last_epoch(kind, k, epochs)} of its {epochs} epochs: train it first')
     m = run.build(kind)
-    m.load_state_dict(torch.load(os.path.join(fold_dir(kind, k), 'last.ckpt'))['model'])
+    m.load_state_dict(torch.load(os.path.join(fold_dir(kind, k, epochs), 'last.ckpt'))['model'])
     return m.eval()
 
 
@@ -187,7 +196,7 @@ def evaluate(kind: str, ds: data.Dataset, k: int, epochs: int, limit: int, model
     pos = np.searchsorted(ho, unseen)
     kinds = DETECTORS if kind == 'ensemble' else (kind,)
     shipped = {c: shipped_info(c, models_dir) for c in kinds}
-    mine = [c for c in kinds if shipped[c]['run'] == f'cxr-cv/{c}-fold{k}']
+    mine = [c for c in kinds if shipped[c]['run'] == run_name(c, k, epochs)]
     if mine:  # after `ship`, a new eval would compare the fold model with itself and erase the real comparison
         print(f'the shipped {", ".join(mine)} already is this fold model: kept {cv_metrics_path(kind)}')
         return None
@@ -215,38 +224,48 @@ def evaluate(kind: str, ds: data.Dataset, k: int, epochs: int, limit: int, model
     return res
 
 
-def recorded_cv_rows(models_dir: str) -> dict[int, dict]:
-    """The per-fold rows `cv` wrote last time (committed next to the detectors), by fold."""
-    p = os.path.join(models_dir, run.KINDS[DETECTORS[0]]['id'], 'cv-folds.json')
-    return {r['fold']: r for r in json.load(open(p))['rows']} if os.path.exists(p) else {}
+def cv_table_paths(models_dir: str, epochs: int) -> list[str]:
+    """Where `cv` keeps its table: next to both detectors for their own schedule (the cards show it), in
+    training/cxr/results/ for another one (`--epochs`: an experiment until it ships)."""
+    if all(epochs_of(c, epochs) == epochs_of(c, 0) for c in DETECTORS):
+        return [os.path.join(models_dir, run.KINDS[c]['id'], 'cv-folds.json') for c in DETECTORS]
+    return [os.path.join(HERE, 'results', f'detector-cv-e{epochs}.json')]
 
 
-def cross_validate(ds: data.Dataset, models_dir: str) -> dict:
+def recorded_cv_rows(path: str) -> dict[int, dict]:
+    """The per-fold rows `cv` wrote last time (committed), by fold."""
+    return {r['fold']: r for r in json.load(open(path))['rows']} if os.path.exists(path) else {}
+
+
+def cross_validate(ds: data.Dataset, models_dir: str, epochs: int = 0) -> dict:
     """A, B and WBF mAP@0.5 of each finished detector fold pair on its held-out fold: the spread the cards show.
 
     Checkpoints live outside the repo and a later session may run on a machine without them: a fold measured
     before (same code, same fp32 fold models) keeps its committed row, so the table grows fold by fold."""
-    rows = recorded_cv_rows(models_dir)
+    paths = cv_table_paths(models_dir, epochs)
+    rows = recorded_cv_rows(paths[0])
     for k in range(cls_cv.N_FOLDS):
-        if any(last_epoch(c, k) < epochs_of(c, 0) for c in DETECTORS):
+        if any(last_epoch(c, k, epochs) < epochs_of(c, epochs) for c in DETECTORS):
             continue
         _, ho = fold_split(ds, k)
         x = run.model_input(ds.images[ho])
-        raw = {c: run.torch_raw(load_fold_model(c, k, epochs_of(c, 0)), x) for c in DETECTORS}
+        raw = {c: run.torch_raw(load_fold_model(c, k, epochs_of(c, epochs)), x) for c in DETECTORS}
         rows[k] = {'fold': k, **run.ensemble_metrics(raw['yolo'], raw['centernet'], ds, ho)}
         print(f'fold {k}: ' + ', '.join(f'{m} {rows[k][m]:.3f}' for m in CV_COLUMNS), flush=True)
     rows = [rows[k] for k in sorted(rows)]
-    res = {'folds_total': cls_cv.N_FOLDS, 'new': 'fold models, PyTorch fp32', 'rows': rows,
+    res = {'folds_total': cls_cv.N_FOLDS, 'new': 'fold models, PyTorch fp32',
+           'epochs': {c: epochs_of(c, epochs) for c in DETECTORS}, 'rows': rows,
            'summary': {m: {'mean': float(np.mean([r[m] for r in rows])), 'sd': float(np.std([r[m] for r in rows], ddof=1))
                            if len(rows) > 1 else None} for m in CV_COLUMNS} if rows else {}}
-    for c in DETECTORS:
-        with open(os.path.join(models_dir, run.KINDS[c]['id'], 'cv-folds.json'), 'w') as f:
+    for p in paths:
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, 'w') as f:
             json.dump(res, f, indent=1)
     return res
 
 
-def wall_seconds(kind: str, k: int) -> float | None:
-    p = os.path.join(fold_dir(kind, k), 'epoch_seconds.json')
+def wall_seconds(kind: str, k: int, epochs: int = 0) -> float | None:
+    p = os.path.join(fold_dir(kind, k, epochs), 'epoch_seconds.json')
     return round(sum(json.load(open(p))['seconds'].values())) if os.path.exists(p) else None
 
 
@@ -266,7 +285,7 @@ def copy_cv_metrics(cv: dict, kind: str, dest_name: str, ds: data.Dataset, k: in
     folds = cls_cv.load_folds(ds)
     cv.update(shipped_fold=k, n_images=int(len(ds.names)), fold_sizes=[int(len(f)) for f in folds])
     if kind != 'ensemble':
-        cv['wall_seconds'] = wall_seconds(kind, k)
+        cv['wall_seconds'] = wall_seconds(kind, k, cv['epochs'][kind])
     for d in dirs:
         with open(os.path.join(d, dest_name), 'w') as f:
             json.dump(cv, f, indent=1)
@@ -284,9 +303,9 @@ def ship(kind: str, ds: data.Dataset, k: int, epochs: int, limit: int) -> None:
         return
     s = run.schedule(kind)
     model = load_fold_model(kind, k, epochs_of(kind, epochs))
-    training = {'run': f'cxr-cv/{kind}-fold{k}', 'epochs': epochs_of(kind, epochs), 'batch': s['batch'],
+    training = {'run': run_name(kind, k, epochs), 'epochs': epochs_of(kind, epochs), 'batch': s['batch'],
                 'lr': s['lr'], 'folds': cls_cv.N_FOLDS, 'heldOutFold': k, 'nTrain': int(len(tr)),
-                'wallSeconds': wall_seconds(kind, k), 'hardware': HARDWARE}
+                'wallSeconds': wall_seconds(kind, k, epochs), 'hardware': HARDWARE}
     res = run.export_and_eval(kind, model, ds, ho, training, version='2.0.0')
     # parity fixture on the images the other CXR fixtures use (cxrParity.test.ts), as cls_cv.ship_fold does
     run.write_fixture(kind, model, ds, data.load_split(ds)[1])
@@ -306,7 +325,7 @@ def redirect_outputs(models_dir: str) -> None:
 
 def estimate(kind: str, runs_root: str) -> str:
     """Full-schedule hours from the smoke run's seconds per step (the machine's load at that moment)."""
-    rec = json.load(open(os.path.join(runs_root, 'cxr', 'cxr-cv', f'{kind}-fold0', 'epoch_seconds.json')))
+    rec = json.load(open(os.path.join(runs_root, 'cxr', run_name(kind, 0, SMOKE_EPOCHS), 'epoch_seconds.json')))
     per_step = sum(rec['seconds'].values()) / (len(rec['seconds']) * rec['steps_per_epoch'])
     s = run.schedule(kind)
     n_train = sum(len(f) for j, f in enumerate(json.load(open(cls_cv.FOLDS_PATH))['folds']) if j != 0)
@@ -349,7 +368,7 @@ def smoke() -> None:
     if os.path.exists(data.CACHE_PATH):  # the 3,234-image cache, not rebuilt from the PNGs
         os.symlink(data.CACHE_PATH, os.path.join(tmp, 'cxr', 'cache.npz'))
     env = {**os.environ, 'LUNGLENS_RUNS': tmp}
-    small = ['--epochs', '1', '--limit', '64']
+    small = ['--epochs', str(SMOKE_EPOCHS), '--limit', '64']
     out_models = os.path.join(tmp, 'models')
     shipped = previous_bundle(os.path.join(tmp, 'shipped'))
     steps = [['train', '--kind', c] for c in KINDS] + \
@@ -381,7 +400,8 @@ def main() -> None:
     ap.add_argument('cmd', choices=['train', 'eval', 'ship', 'cv', 'smoke'])
     ap.add_argument('--kind', choices=[*KINDS, 'ensemble'])
     ap.add_argument('--fold', type=int, default=0, help='the held-out fold (training uses the other four)')
-    ap.add_argument('--epochs', type=int, default=0, help='smoke tests only (default: the model\'s schedule)')
+    ap.add_argument('--epochs', type=int, default=0, help='another schedule (its own checkpoint folder; `cv` then writes results/detector-cv-e<N>.json) '
+                    'or a smoke test\'s 1 (default: the model\'s schedule)')
     ap.add_argument('--limit', type=int, default=0, help='smoke tests only: this many train / held-out images')
     ap.add_argument('--shipped-dir', default=run.MODELS_DIR, help='eval: where the shipped models are')
     ap.add_argument('--out-models', help='ship: write the bundle, cards and fixtures here (smoke tests)')
@@ -393,7 +413,7 @@ def main() -> None:
     torch.set_num_threads(THREADS)
     ds = data.load_dataset()
     if a.cmd == 'train':
-        if last_epoch(a.kind, a.fold) >= epochs_of(a.kind, a.epochs):
+        if last_epoch(a.kind, a.fold, a.epochs) >= epochs_of(a.kind, a.epochs):
             print(f'{a.kind} fold {a.fold} already finished', flush=True)
             return
         t0 = time.time()
@@ -401,8 +421,9 @@ def main() -> None:
         print(f'{a.kind} fold {a.fold} done in {time.time() - t0:.0f}s', flush=True)
     elif a.cmd == 'cv':
         import cards
-        cross_validate(ds, a.shipped_dir)
-        cards.write_all()
+        cross_validate(ds, a.shipped_dir, a.epochs)
+        if not a.epochs:
+            cards.write_all()
     elif a.cmd == 'eval':
         res = evaluate(a.kind, ds, a.fold, a.epochs, a.limit, a.shipped_dir)
         if res:
