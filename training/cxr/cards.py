@@ -263,7 +263,13 @@ def card_for(mid: str) -> None:
         res += '\n\nPer-class F1 (shipped int8): ' + ', '.join(
             f'{k} {v:.3f}' for k, v in h['onnx_int8_shipped']['f1_per_class'].items())
         f1 = h['onnx_int8_shipped']['macro_f1']
-        res += f'\n\n**Aim macro-F1 >= 0.90: {"reached" if f1 >= 0.9 else "NOT reached"} ({f1:.3f}).**'
+        if cv:  # judged on the cross-validation, as the detectors' WBF aim
+            f1_cv = cv['macro_f1_mean']
+            res += (f'\n\n**Aim macro-F1 >= 0.90: {"reached" if f1_cv >= 0.9 else "NOT reached"} on the '
+                    f'{len(cv["folds"])}-fold cross-validation ({f1_cv:.3f} +- {cv["macro_f1_sd"]:.3f}, table below; this '
+                    f'model on its own fold {cv["shipped_fold"]}: {f1:.3f}).**')
+        else:
+            res += f'\n\n**Aim macro-F1 >= 0.90: {"reached" if f1 >= 0.9 else "NOT reached"} ({f1:.3f}).**'
         if f1 < 0.9 and cv:
             off = sorted(((cm[t][p], labels[t], labels[p]) for t in range(len(labels)) for p in range(len(labels)) if t != p),
                          reverse=True)
