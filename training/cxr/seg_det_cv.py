@@ -128,7 +128,7 @@ def train_fold(kind: str, ds: data.Dataset, k: int, epochs: int, limit: int) -> 
         clock.restart()
         return note
 
-    return loop.train(f'{kind}-cv-fold{k}', run.build(kind), len(tr), epochs, s['batch'], s['lr'],
+    return loop.train(os.path.basename(out), run.build(kind), len(tr), epochs, s['batch'], s['lr'],
                       run.make_step(kind, ds, tr), seed=s['seed'] + 10 * k, out_dir=out,
                       threads=THREADS, on_epoch=on_epoch)
 
