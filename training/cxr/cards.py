@@ -149,8 +149,7 @@ def _fmt_metrics(h: dict) -> str:
 
 def detector_folds(model_dir: str) -> str:
     """The detector pair's per-fold table (seg_det_cv.py cv) once more than one fold is trained, else ''."""
-    p = os.path.join(model_dir, 'cv-folds.json')
-    cv = json.load(open(p)) if os.path.exists(p) else None
+    cv = detector_cv(model_dir)
     if not cv or len(cv['rows']) < 2:
         return ''
     cols = ('map50_A_yolo', 'map50_B_centernet', 'map50_ensemble_wbf')
@@ -162,11 +161,16 @@ def detector_folds(model_dir: str) -> str:
             + md_table(['held-out fold', 'images', 'A mAP@0.5', 'B mAP@0.5', 'WBF mAP@0.5'], rows))
 
 
+def detector_cv(model_dir: str) -> dict | None:
+    """The detector pair's per-fold table (seg_det_cv.py cv), when there is one."""
+    p = os.path.join(model_dir, 'cv-folds.json')
+    return json.load(open(p)) if os.path.exists(p) else None
+
+
 def detector_aim(model_dir: str, e: dict, best_single: float) -> tuple[bool, str]:
     """Issue 11's WBF aim, judged on the pair's full cross-validation once every fold is trained (the shipped
     pair's own fold alone before that)."""
-    p = os.path.join(model_dir, 'cv-folds.json')
-    cv = json.load(open(p)) if os.path.exists(p) else None
+    cv = detector_cv(model_dir)
     head = '\n\n**Aim WBF mAP@0.5 >= 0.60 and above A and B (issue 11): '
     if not cv or len(cv['rows']) < cv['folds_total']:
         aim = e['map50_ensemble_wbf'] >= 0.6 and e['map50_ensemble_wbf'] > best_single

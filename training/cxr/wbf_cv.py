@@ -13,7 +13,6 @@ choose: the shipped int8 models are scored there with the seed's and the chosen 
 """
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import pickle
@@ -32,10 +31,9 @@ import run  # noqa: E402
 import seg_det_cv as cv  # noqa: E402
 from training.common.ort_node import run_onnx  # noqa: E402
 
-SEED_SETTING = (0.55, 0.55, (1.0, 1.0))  # (cluster IoU, NMS IoU after fusion or None, weights A:B)
-GRID = [(iou, nms, w) for iou, nms, w in itertools.product(
-    (0.4, 0.5, 0.55, 0.6, 0.7), ('same', None), ((1.0, 1.0), (2.0, 1.0), (1.0, 2.0)))]
-GRID = [(iou, iou if nms == 'same' else nms, w) for iou, nms, w in GRID]
+SEED_SETTING = (det_post.WBF_IOU, det_post.WBF_IOU, (1.0, 1.0))  # (cluster IoU, NMS IoU after or None, weights A:B)
+GRID = [(iou, nms, w) for iou in (0.4, 0.5, 0.55, 0.6, 0.7) for nms in (iou, None)
+        for w in ((1.0, 1.0), (2.0, 1.0), (1.0, 2.0))]
 ADOPT_GAIN = 0.005  # the int8 budget: smaller gains are within what quantization moves
 OUT = os.path.join(run.MODELS_DIR, run.KINDS['yolo']['id'], 'wbf-cv.json')
 
@@ -48,9 +46,8 @@ def fold_detections(ds: data.Dataset, k: int) -> tuple[list, list, list]:
         return pickle.load(open(path, 'rb'))
     _, ho = cv.fold_split(ds, k)
     x = run.model_input(ds.images[ho])
-    raw = {c: run.torch_raw(cv.load_fold_model(c, k, cv.epochs_of(c, 0)), x) for c in cv.DETECTORS}
-    res = (det_task.detections_256('yolo', raw['yolo']), det_task.detections_256('centernet', raw['centernet']),
-           [ds.boxes[i] for i in ho])
+    res = pair_detections({c: run.torch_raw(cv.load_fold_model(c, k, cv.epochs_of(c, 0)), x) for c in cv.DETECTORS},
+                          ds, ho)
     with open(path, 'wb') as f:
         pickle.dump(res, f)
     return res
@@ -61,9 +58,12 @@ def shipped_detections(ds: data.Dataset) -> tuple[int, tuple[list, list, list]]:
     k = int(json.load(open(os.path.join(run.MODELS_DIR, run.KINDS['yolo']['id'], 'ensemble-metrics.json')))['heldOutFold'])
     _, ho = cv.fold_split(ds, k)
     x = run.model_input(ds.images[ho])
-    raw = {c: run_onnx(run.paths(c)['int8'], {'image': x})['head'] for c in cv.DETECTORS}
-    return k, (det_task.detections_256('yolo', raw['yolo']), det_task.detections_256('centernet', raw['centernet']),
-               [ds.boxes[i] for i in ho])
+    return k, pair_detections({c: run_onnx(run.paths(c)['int8'], {'image': x})['head'] for c in cv.DETECTORS}, ds, ho)
+
+
+def pair_detections(raw: dict[str, np.ndarray], ds: data.Dataset, ho: np.ndarray) -> tuple[list, list, list]:
+    return (det_task.detections_256('yolo', raw['yolo']), det_task.detections_256('centernet', raw['centernet']),
+            [ds.boxes[i] for i in ho])
 
 
 def score(dets: tuple[list, list, list], setting: tuple) -> float:
@@ -78,6 +78,10 @@ def shipped_check(ds: data.Dataset, folds: list[int], best: tuple) -> dict | Non
         return None
     return {'fold': k, 'models': 'shipped int8 (onnxruntime-node)', 'map50_wbf_seed_setting': score(dets, SEED_SETTING),
             'map50_wbf_best_setting': score(dets, best)}
+
+
+def spread(values: list[float]) -> dict:
+    return {'mean': float(np.mean(values)), 'sd': float(np.std(values, ddof=1))}
 
 
 def describe(setting: tuple) -> dict:
@@ -105,15 +109,11 @@ def main() -> None:
         nested.append({'fold': k, 'chosen': describe(GRID[inner]), 'map50_wbf': table[inner][k],
                        'map50_wbf_seed_setting': table[seed_i][k]})
     best = max(table, key=lambda i: np.mean([table[i][j] for j in folds]))
-    gain = float(np.mean([r['map50_wbf'] for r in nested]) - np.mean([table[seed_i][k] for k in folds]))
+    seed, chosen = spread([table[seed_i][k] for k in folds]), spread([r['map50_wbf'] for r in nested])
+    gain = chosen['mean'] - seed['mean']
     res = {'folds': folds, 'grid_size': len(GRID), 'adopt_gain': ADOPT_GAIN,
-           'seed_setting': describe(SEED_SETTING),
-           'seed_setting_map50': {'mean': float(np.mean([table[seed_i][k] for k in folds])),
-                                  'sd': float(np.std([table[seed_i][k] for k in folds], ddof=1))},
-           'nested': nested,
-           'nested_map50': {'mean': float(np.mean([r['map50_wbf'] for r in nested])),
-                            'sd': float(np.std([r['map50_wbf'] for r in nested], ddof=1))},
-           'nested_gain': gain, 'best_over_all_folds': describe(GRID[best]),
+           'seed_setting': describe(SEED_SETTING), 'seed_setting_map50': seed,
+           'nested': nested, 'nested_map50': chosen, 'nested_gain': gain, 'best_over_all_folds': describe(GRID[best]),
            'adopt': gain > ADOPT_GAIN and GRID[best] != SEED_SETTING,
            'shipped_pair': shipped_check(ds, folds, GRID[best]),
            'grid': [{**describe(s), 'per_fold': {str(k): table[i][k] for k in folds},
