@@ -86,10 +86,14 @@ def n_train(cv: dict) -> int:
     return cv['n_images'] - cv['fold_sizes'][cv['shipped_fold']]
 
 
-def seg_det_cv_schedule(cv: dict, t: dict) -> str:
+def manifest_version(mid: str) -> str:
+    return next(e['version'] for e in json.load(open(os.path.join(MODELS_DIR, 'manifest.json')))['models'] if e['id'] == mid)
+
+
+def seg_det_cv_schedule(cv: dict, t: dict, version: str) -> str:
     """Segmentation / detector cards once the model ships from training/cxr/seg_det_cv.py (`t`: its provenance)."""
     wall = f"{t['wallSeconds'] / 3600:.1f} h" if t.get('wallSeconds') else 'not recorded'
-    return f"""\n\n**This model (2.0.0, training/cxr/seg_det_cv.py):** the architecture, loss and augmentation above,
+    return f"""\n\n**This model ({version}, training/cxr/seg_det_cv.py):** the architecture, loss and augmentation above,
 retrained from scratch on the {n_train(cv):,} images of the other folds (1.0.0: 1,128 images): {t['epochs']} epochs of
 {-(-t['nTrain'] // t['batch'])} steps, batch {t['batch']}, AdamW {t['lr']:g} cosine; the last epoch is kept (held-out
 figures were only logged every 5 epochs). Wall time {wall} on {t['hardware']}."""
@@ -100,7 +104,7 @@ def seg_det_cv_comparison(cv: dict, run: str) -> str:
     u = cv['unseen_by_shipped']
     prev = ', '.join(sorted({f"{s['version']}" for s in cv['shipped'].values()}))
     text = (f"\n\nOn the {u['shipped']['n_images']} images of fold {cv['fold']} that the previous model's training "
-            f"(split.json, 1,128 images) never saw, the new fold {'models' if run == 'ensemble' else 'model'} "
+            f"({cv.get('shipped_training', 'split.json, 1,128 images')}) never saw, the new fold {'models' if run == 'ensemble' else 'model'} "
             f"(PyTorch fp32) against the previous shipped {'pair' if run == 'ensemble' else 'model'} ({prev}, int8):\n\n")
     if run == 'ensemble':
         names = {'new': 'new A + new B', 'shipped': 'previous A + previous B', 'new_A_shipped_B': 'new A + previous B',
@@ -369,10 +373,14 @@ components of the coarse infection masks, >= 16 px), not radiologist boxes: ofte
                                          " This network uses the classifier's folds; the cross-validation of the "
                                          "detector pair is under Held-out results.")
         res += folds
-        model_text += seg_det_cv_schedule(sdcv, trained)
-        how = (f"This model: `/usr/bin/python3 training/cxr/seg_det_cv.py train --kind {run} --fold {k}` (resumable "
-               f"checkpoints in `$LUNGLENS_RUNS/cxr/cxr-cv/`), then `eval --kind {run}` (the comparison with the previous "
-               f"model above) and `ship --kind {run} --fold {k}`" +
+        version = manifest_version(mid)
+        model_text += seg_det_cv_schedule(sdcv, trained, version)
+        # a schedule other than the model's own trained in `<kind>-e<N>-fold<k>` (seg_det_cv.run_name)
+        sched = f" --epochs {trained['epochs']}" if f"-e{trained['epochs']}-" in str(trained.get('run')) else ''
+        how = (f"This model: `/usr/bin/python3 training/cxr/seg_det_cv.py train --kind {run} --fold {k}{sched}` (resumable "
+               f"checkpoints in `$LUNGLENS_RUNS/cxr/cxr-cv/`), then `eval --kind {run}{sched}` (the comparison with the "
+               f"previous model above) and `ship --kind {run} --fold {k}{sched}" +
+               (f" --version {version}" if sched else '') + '`' +
                (' and `ship --kind ensemble`' if run != 'seg' else '') + '. The 1.0.0 recipe: ')
     if cv or sdcv:
         limits = LIMITS.replace('(1,128 images)', f'({n_train(cv or sdcv):,} images)')

@@ -151,9 +151,19 @@ def shipped_info(kind: str, models_dir: str) -> dict:
     mid = run.KINDS[kind]['id']
     path = os.path.join(models_dir, mid, 'model.int8.onnx')
     entry = next(e for e in json.load(open(os.path.join(models_dir, 'manifest.json')))['models'] if e['id'] == mid)
+    trained = entry.get('extra', {}).get('provenance', {}).get('training', {})
     return {'path': os.path.relpath(path, models_dir), 'version': entry.get('version'),
             'sha256': hashlib.sha256(open(path, 'rb').read()).hexdigest(),
-            'run': entry.get('extra', {}).get('provenance', {}).get('training', {}).get('run')}
+            'run': trained.get('run'), 'heldOutFold': trained.get('heldOutFold')}
+
+
+def unseen_by_shipped(ds: data.Dataset, ho: np.ndarray, k: int, shipped: dict) -> tuple[np.ndarray, str]:
+    """The fold's images the shipped model(s) never trained on, and what their training was: all of them when
+    the shipped models are fold k's own (an earlier schedule), else those outside split.json's `train` (1.0.0)."""
+    if all(s['heldOutFold'] == k for s in shipped.values()):
+        return ho, f'the other folds: it is fold {k}\'s model too'
+    return cls_cv.shipped_unseen(ds, ho), 'split.json, 1,128 images'
+
 
 
 def shipped_raw(kind: str, models_dir: str, ds: data.Dataset, idx: np.ndarray) -> np.ndarray:
@@ -192,10 +202,10 @@ def aim_text(kind: str, r: dict) -> str:
 
 def evaluate(kind: str, ds: data.Dataset, k: int, epochs: int, limit: int, models_dir: str) -> dict | None:
     _, ho = fold_split(ds, k, limit)
-    unseen = cls_cv.shipped_unseen(ds, ho)
-    pos = np.searchsorted(ho, unseen)
     kinds = DETECTORS if kind == 'ensemble' else (kind,)
     shipped = {c: shipped_info(c, models_dir) for c in kinds}
+    unseen, shipped_training = unseen_by_shipped(ds, ho, k, shipped)
+    pos = np.searchsorted(ho, unseen)
     mine = [c for c in kinds if shipped[c]['run'] == run_name(c, k, epochs)]
     if mine:  # after `ship`, a new eval would compare the fold model with itself and erase the real comparison
         print(f'the shipped {", ".join(mine)} already is this fold model: kept {cv_metrics_path(kind)}')
@@ -205,7 +215,7 @@ def evaluate(kind: str, ds: data.Dataset, k: int, epochs: int, limit: int, model
     old = {c: shipped_raw(c, models_dir, ds, unseen) for c in kinds}
     res: dict = {'kind': kind, 'fold': k, 'epochs': {c: epochs_of(c, epochs) for c in kinds},
                  'n_train': int(sum(len(f) for j, f in enumerate(cls_cv.load_folds(ds)) if j != k)),
-                 'new': 'fold model, PyTorch fp32', 'shipped': shipped}
+                 'new': 'fold model, PyTorch fp32', 'shipped': shipped, 'shipped_training': shipped_training}
     if kind == 'ensemble':
         res['heldout'] = run.ensemble_metrics(new['yolo'], new['centernet'], ds, ho)
         pairs = {'new': (new['yolo'][pos], new['centernet'][pos]), 'shipped': (old['yolo'], old['centernet']),
@@ -291,7 +301,7 @@ def copy_cv_metrics(cv: dict, kind: str, dest_name: str, ds: data.Dataset, k: in
             json.dump(cv, f, indent=1)
 
 
-def ship(kind: str, ds: data.Dataset, k: int, epochs: int, limit: int) -> None:
+def ship(kind: str, ds: data.Dataset, k: int, epochs: int, limit: int, version: str) -> None:
     import cards
     tr, ho = fold_split(ds, k, limit)
     cv = eval_result(kind, k)
@@ -306,7 +316,7 @@ def ship(kind: str, ds: data.Dataset, k: int, epochs: int, limit: int) -> None:
     training = {'run': run_name(kind, k, epochs), 'epochs': epochs_of(kind, epochs), 'batch': s['batch'],
                 'lr': s['lr'], 'folds': cls_cv.N_FOLDS, 'heldOutFold': k, 'nTrain': int(len(tr)),
                 'wallSeconds': wall_seconds(kind, k, epochs), 'hardware': HARDWARE}
-    res = run.export_and_eval(kind, model, ds, ho, training, version='2.0.0')
+    res = run.export_and_eval(kind, model, ds, ho, training, version=version)
     # parity fixture on the images the other CXR fixtures use (cxrParity.test.ts), as cls_cv.ship_fold does
     run.write_fixture(kind, model, ds, data.load_split(ds)[1])
     copy_cv_metrics(cv, kind, 'cv-metrics.json', ds, k, [run.paths(kind)['dir']])
@@ -405,6 +415,7 @@ def main() -> None:
     ap.add_argument('--limit', type=int, default=0, help='smoke tests only: this many train / held-out images')
     ap.add_argument('--shipped-dir', default=run.MODELS_DIR, help='eval: where the shipped models are')
     ap.add_argument('--out-models', help='ship: write the bundle, cards and fixtures here (smoke tests)')
+    ap.add_argument('--version', default='2.0.0', help='ship: the manifest version (2.1.0 for a new schedule)')
     a = ap.parse_args()
     if a.cmd == 'smoke':
         return smoke()
@@ -432,7 +443,7 @@ def main() -> None:
     else:
         if a.out_models:
             redirect_outputs(a.out_models)
-        ship(a.kind, ds, a.fold, a.epochs, a.limit)
+        ship(a.kind, ds, a.fold, a.epochs, a.limit, a.version)
 
 
 if __name__ == '__main__':
