@@ -21,7 +21,7 @@ recorded() { $PY -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exi
 recorded_fold() { $PY -c 'import json, sys; sys.exit(all(r["fold"] != int(sys.argv[2]) for r in json.load(open(sys.argv[1]))["rows"]))' "$@" 2>/dev/null; }
 mkdir -p "$LUNGLENS_RUNS/logs"
 CLS_CV=models/cxr-classification/cv-metrics.json
-DET_CV=models/cxr-detector-yolo/cv-folds.json
+DET_CV=training/cxr/results/detector-cv-e22.json  # the 2.0.0 schedule's table
 
 # 0./1./6. CT regression: hard-negative crops through the app's own crop code (cheap; rerun both when the app's
 #    crop changes); v2-e5 (KL target + LIDC-IDRI-0001 2-D crops, 5 epochs), the recipe shipped on 2026-12-01;
@@ -84,7 +84,7 @@ for f in 1 2 3 4; do
 done
 # 9. a longer detector schedule (issue 11: "longer schedules ... chosen on validation folds"): 40 epochs instead of
 #    22, every fold, in folders of their own; its table (training/cxr/results/detector-cv-e40.json) against the
-#    cards' 22-epoch one decides whether fold 0's 40-epoch pair ships (`eval`/`ship --epochs 40`)
+#    22-epoch one decided that fold 0's 40-epoch pair ships (`eval`/`ship --epochs 40`: 2.1.0)
 E40=training/cxr/results/detector-cv-e40.json
 for f in 0 1 2 3 4; do
   recorded_fold $E40 $f && continue

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+RESULTS_DIR = os.path.join(HERE, 'results')  # every detector schedule's cross-validation table
 sys.path.insert(0, os.path.abspath(os.path.join(HERE, '..', '..')))
 
 from training.common import MODELS_DIR, md_table, write_card  # noqa: E402
@@ -131,12 +133,13 @@ stride-16 head on 8x8 cells (stride-8 features max-pooled and concatenated), 5 c
 tx, ty, tw, th. Assignment as YOLOv5 (centre cell + the two nearest neighbour cells); box loss 1 - GIoU
 (the seed's YOLOv5 choice); objectness BCE with the IoU of the predicted box as target. Decoding (grid maths,
 sigmoid, score >= 0.01, NMS IoU 0.4, <= 20 boxes) is in TypeScript (`yoloGridDecode.ts`). AdamW 2e-3 cosine,
-22 epochs, batch 32, scale/shift + gamma/contrast augmentation (boxes transformed with the image).""",
+batch 32, scale/shift + gamma/contrast augmentation (boxes transformed with the image); epochs: 22 for 1.0.0 and
+2.0.0, this model's below.""",
     'cxr-detector-centernet': """**Family: anchor-free centre-point detector (CenterNet-style).** 4-stage
 backbone, FPN-lite top-down merge to stride 4 (32x32), head with heatmap (focal loss, Gaussian targets with
 CenterNet's radius), centre offset and box size (L1). Peaks (3x3 local maxima), score >= 0.01, NMS IoU 0.4 and
 <= 20 boxes are done in TypeScript (`centerNetDecode.ts`): ORT WebGPU has no NonMaxSuppression.
-AdamW 2e-3 cosine, 22 epochs, batch 32, same augmentation as A.
+AdamW 2e-3 cosine, batch 32, same augmentation as A; epochs: 22 for 1.0.0 and 2.0.0, this model's below.
 **Why not a two-stage Faster R-CNN (the seed's second detector):** its RPN + RoIAlign + per-RoI head would
 need proposal NMS in TS *between* two ONNX graphs (two sessions per image), a backbone large enough to feed
 RoI features (tens of MB; our budget is 15 MB for all models) and hours of CPU training; a centre-point
@@ -162,7 +165,22 @@ def detector_folds(model_dir: str) -> str:
     done = len(cv['rows'])
     return (f"\n\n**Cross-validation** (`training/cxr/seg_det_cv.py cv`): each fold's pair of fold models (PyTorch fp32, "
             f"same schedule) on its own held-out fold; {done} of {cv['folds_total']} folds trained.\n\n"
-            + md_table(['held-out fold', 'images', 'A mAP@0.5', 'B mAP@0.5', 'WBF mAP@0.5'], rows))
+            + md_table(['held-out fold', 'images', 'A mAP@0.5', 'B mAP@0.5', 'WBF mAP@0.5'], rows) + schedule_choice_text())
+
+
+def schedule_choice_text() -> str:
+    """The detector schedules cross-validated so far (seg_det_cv.py cv [--epochs N]) side by side, when several."""
+    tables = {int(re.fullmatch(r'detector-cv-e(\d+)\.json', f)[1]): json.load(open(os.path.join(RESULTS_DIR, f)))
+              for f in os.listdir(RESULTS_DIR) if re.fullmatch(r'detector-cv-e\d+\.json', f)}
+    if len(tables) < 2:
+        return ''
+    cols = ('map50_A_yolo', 'map50_B_centernet', 'map50_ensemble_wbf')
+    rows = [[f'{n} epochs', len(t['rows']), *(f"{t['summary'][c]['mean']:.3f} +- {t['summary'][c]['sd']:.3f}" for c in cols)]
+            for n, t in sorted(tables.items())]
+    return ("\n\n**Schedule chosen on the folds** (`training/cxr/results/detector-cv-e<N>.json`, the same fold models' "
+            "PyTorch fp32 outputs): a longer schedule ships only if its cross-validation beats the shorter one on the "
+            "mean for WBF and both single detectors, a rule written before the results (`training/PLAN.md`).\n\n"
+            + md_table(['schedule', 'folds', 'A mAP@0.5', 'B mAP@0.5', 'WBF mAP@0.5'], rows))
 
 
 def detector_cv(model_dir: str) -> dict | None:
@@ -381,7 +399,7 @@ components of the coarse infection masks, >= 16 px), not radiologist boxes: ofte
                f"checkpoints in `$LUNGLENS_RUNS/cxr/cxr-cv/`), then `eval --kind {run}{sched}` (the comparison with the "
                f"previous model above) and `ship --kind {run} --fold {k}{sched}" +
                (f" --version {version}" if sched else '') + '`' +
-               (' and `ship --kind ensemble`' if run != 'seg' else '') + '. The 1.0.0 recipe: ')
+               (f' and `eval --kind ensemble{sched}` + `ship --kind ensemble`' if run != 'seg' else '') + '. The 1.0.0 recipe: ')
     if cv or sdcv:
         limits = LIMITS.replace('(1,128 images)', f'({n_train(cv or sdcv):,} images)')
     write_card(os.path.join(d, 'CARD.md'), TITLES[mid], [

@@ -16,7 +16,8 @@ model's training (split.json `train`) never saw, and prints one VERDICT line: sh
 better by more than the int8 budget (so its int8 export still beats the shipped file). `ship` goes through the
 shared ship step (`run.export_and_eval`, scored on the fold) and rewrites the cards (`cards.py`).
 `cv` scores every fold whose two detector models are finished on its own held-out fold (PyTorch fp32: A, B and
-WBF) and writes the table next to both detectors (`cv-folds.json`) for their cards.
+WBF) and writes the table to results/detector-cv-e<N>.json, and next to both detectors (`cv-folds.json`, for their
+cards) when N is the shipped pair's schedule.
 """
 from __future__ import annotations
 
@@ -154,7 +155,7 @@ def shipped_info(kind: str, models_dir: str) -> dict:
     trained = entry.get('extra', {}).get('provenance', {}).get('training', {})
     return {'path': os.path.relpath(path, models_dir), 'version': entry.get('version'),
             'sha256': hashlib.sha256(open(path, 'rb').read()).hexdigest(),
-            'run': trained.get('run'), 'heldOutFold': trained.get('heldOutFold')}
+            'run': trained.get('run'), 'heldOutFold': trained.get('heldOutFold'), 'epochs': trained.get('epochs')}
 
 
 def unseen_by_shipped(ds: data.Dataset, ho: np.ndarray, k: int, shipped: dict) -> tuple[np.ndarray, str]:
@@ -235,11 +236,17 @@ def evaluate(kind: str, ds: data.Dataset, k: int, epochs: int, limit: int, model
 
 
 def cv_table_paths(models_dir: str, epochs: int) -> list[str]:
-    """Where `cv` keeps its table: next to both detectors for their own schedule (the cards show it), in
-    training/cxr/results/ for another one (`--epochs`: an experiment until it ships)."""
-    if all(epochs_of(c, epochs) == epochs_of(c, 0) for c in DETECTORS):
-        return [os.path.join(models_dir, run.KINDS[c]['id'], 'cv-folds.json') for c in DETECTORS]
-    return [os.path.join(HERE, 'results', f'detector-cv-e{epochs}.json')]
+    """Where `cv` keeps its table: every schedule in training/cxr/results/detector-cv-e<N>.json (the schedules the
+    shipped one was chosen among), and the shipped pair's schedule also next to both detectors (the cards show it)."""
+    n = {c: epochs_of(c, epochs) for c in DETECTORS}
+    paths = [schedule_table_path(n[DETECTORS[0]])]
+    if all(shipped_info(c, models_dir)['epochs'] == n[c] for c in DETECTORS):
+        paths += [os.path.join(models_dir, run.KINDS[c]['id'], 'cv-folds.json') for c in DETECTORS]
+    return paths
+
+
+def schedule_table_path(epochs: int) -> str:
+    return os.path.join(HERE, 'results', f'detector-cv-e{epochs}.json')
 
 
 def recorded_cv_rows(path: str) -> dict[int, dict]:

@@ -3,13 +3,13 @@
     /usr/bin/python3 training/cxr/wbf_cv.py
 
 The seed's WBF settings (IoU 0.55, weights 1:1, NMS 0.55 after) were taken a priori. This scores a small grid of
-settings on every finished detector fold pair (PyTorch fp32 fold models, each on its own held-out fold) and
-estimates what CHOOSING a setting is worth without choosing on the fold it is scored on: for each fold k, the
+settings on every finished detector fold pair of the shipped pair's schedule (PyTorch fp32 fold models, each on
+its own held-out fold) and estimates what CHOOSING a setting is worth without choosing on the fold it is scored on: for each fold k, the
 setting with the best mean WBF mAP@0.5 over the other folds is scored on k (nested CV). The app adopts the
 setting that is best over all folds only if the nested estimate beats the seed's settings by more than
 ADOPT_GAIN; either way models/cxr-detector-yolo/wbf-cv.json records it and the detector cards state it.
-The shipped pair's own hold-out (its card's fold, whose fold models this machine may not have) is not used to
-choose: the shipped int8 models are scored there with the seed's and the chosen setting, as a last check.
+When the shipped pair's own hold-out (its card's fold) took no part in the choice (its fold models missing on this
+machine), the shipped int8 models are scored there with the seed's and the chosen setting, as a last check.
 """
 from __future__ import annotations
 
@@ -38,16 +38,20 @@ ADOPT_GAIN = 0.005  # the int8 budget: smaller gains are within what quantizatio
 OUT = os.path.join(run.MODELS_DIR, run.KINDS['yolo']['id'], 'wbf-cv.json')
 
 
-def fold_detections(ds: data.Dataset, k: int) -> tuple[list, list, list]:
+def shipped_schedule() -> int:
+    """The shipped pair's epochs: its schedule's fold models are the ones the settings are chosen on."""
+    return cv.shipped_info('yolo', run.MODELS_DIR)['epochs']
+
+
+def fold_detections(ds: data.Dataset, k: int, epochs: int) -> tuple[list, list, list]:
     """(A boxes, B boxes, ground truth) per held-out image of fold k, cached next to the fold models."""
-    path = os.path.join(cv.CV_DIR, f'detections-fold{k}.pkl')
-    if os.path.exists(path) and all(os.path.getmtime(path) > os.path.getmtime(os.path.join(cv.fold_dir(c, k), 'last.ckpt'))
-                                    for c in cv.DETECTORS):
+    path = os.path.join(cv.CV_DIR, f'detections-e{epochs}-fold{k}.pkl')
+    ckpts = [os.path.join(cv.fold_dir(c, k, epochs), 'last.ckpt') for c in cv.DETECTORS]
+    if os.path.exists(path) and all(os.path.getmtime(path) > os.path.getmtime(p) for p in ckpts):
         return pickle.load(open(path, 'rb'))
     _, ho = cv.fold_split(ds, k)
     x = run.model_input(ds.images[ho])
-    res = pair_detections({c: run.torch_raw(cv.load_fold_model(c, k, cv.epochs_of(c, 0)), x) for c in cv.DETECTORS},
-                          ds, ho)
+    res = pair_detections({c: run.torch_raw(cv.load_fold_model(c, k, epochs), x) for c in cv.DETECTORS}, ds, ho)
     with open(path, 'wb') as f:
         pickle.dump(res, f)
     return res
@@ -92,12 +96,13 @@ def describe(setting: tuple) -> dict:
 def main() -> None:
     torch.set_num_threads(cv.THREADS)
     ds = data.load_dataset()
-    folds = [k for k in range(cls_cv.N_FOLDS) if all(cv.last_epoch(c, k) >= cv.epochs_of(c, 0) for c in cv.DETECTORS)]
+    epochs = shipped_schedule()
+    folds = [k for k in range(cls_cv.N_FOLDS) if all(cv.last_epoch(c, k, epochs) >= epochs for c in cv.DETECTORS)]
     if len(folds) < 3:
         raise SystemExit(f'nested CV needs >= 3 finished detector fold pairs, have {folds}')
     table = {}  # setting index -> fold -> mAP
     for k in folds:
-        dets = fold_detections(ds, k)
+        dets = fold_detections(ds, k, epochs)
         for i, s in enumerate(GRID):
             table.setdefault(i, {})[k] = score(dets, s)
         print(f'fold {k}: seed setting {table[GRID.index(SEED_SETTING)][k]:.3f}, best {max(t[k] for t in table.values()):.3f}',
@@ -111,7 +116,7 @@ def main() -> None:
     best = max(table, key=lambda i: np.mean([table[i][j] for j in folds]))
     seed, chosen = spread([table[seed_i][k] for k in folds]), spread([r['map50_wbf'] for r in nested])
     gain = chosen['mean'] - seed['mean']
-    res = {'folds': folds, 'grid_size': len(GRID), 'adopt_gain': ADOPT_GAIN,
+    res = {'epochs': epochs, 'folds': folds, 'grid_size': len(GRID), 'adopt_gain': ADOPT_GAIN,
            'seed_setting': describe(SEED_SETTING), 'seed_setting_map50': seed,
            'nested': nested, 'nested_map50': chosen, 'nested_gain': gain, 'best_over_all_folds': describe(GRID[best]),
            'adopt': gain > ADOPT_GAIN and GRID[best] != SEED_SETTING,
