@@ -239,14 +239,10 @@ def cv_table_paths(models_dir: str, epochs: int) -> list[str]:
     """Where `cv` keeps its table: every schedule in training/cxr/results/detector-cv-e<N>.json (the schedules the
     shipped one was chosen among), and the shipped pair's schedule also next to both detectors (the cards show it)."""
     n = {c: epochs_of(c, epochs) for c in DETECTORS}
-    paths = [schedule_table_path(n[DETECTORS[0]])]
+    paths = [os.path.join(HERE, 'results', f'detector-cv-e{n[DETECTORS[0]]}.json')]
     if all(shipped_info(c, models_dir)['epochs'] == n[c] for c in DETECTORS):
         paths += [os.path.join(models_dir, run.KINDS[c]['id'], 'cv-folds.json') for c in DETECTORS]
     return paths
-
-
-def schedule_table_path(epochs: int) -> str:
-    return os.path.join(HERE, 'results', f'detector-cv-e{epochs}.json')
 
 
 def recorded_cv_rows(path: str) -> dict[int, dict]:

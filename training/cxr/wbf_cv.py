@@ -4,10 +4,10 @@
 
 The seed's WBF settings (IoU 0.55, weights 1:1, NMS 0.55 after) were taken a priori. This scores a small grid of
 settings on every finished detector fold pair of the shipped pair's schedule (PyTorch fp32 fold models, each on
-its own held-out fold) and estimates what CHOOSING a setting is worth without choosing on the fold it is scored on: for each fold k, the
-setting with the best mean WBF mAP@0.5 over the other folds is scored on k (nested CV). The app adopts the
-setting that is best over all folds only if the nested estimate beats the seed's settings by more than
-ADOPT_GAIN; either way models/cxr-detector-yolo/wbf-cv.json records it and the detector cards state it.
+its own held-out fold) and estimates what CHOOSING a setting is worth without choosing on the fold it is scored
+on: for each fold k, the setting with the best mean WBF mAP@0.5 over the other folds is scored on k (nested CV).
+The app adopts the setting that is best over all folds only if the nested estimate beats the seed's settings by
+more than ADOPT_GAIN; either way models/cxr-detector-yolo/wbf-cv.json records it and the detector cards state it.
 When the shipped pair's own hold-out (its card's fold) took no part in the choice (its fold models missing on this
 machine), the shipped int8 models are scored there with the seed's and the chosen setting, as a last check.
 """
