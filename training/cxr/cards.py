@@ -8,6 +8,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS_DIR = os.path.join(HERE, 'results')  # every detector schedule's cross-validation table
+DETECTOR_COLS = ('map50_A_yolo', 'map50_B_centernet', 'map50_ensemble_wbf')  # seg_det_cv.py cv: A, B, WBF per fold
 sys.path.insert(0, os.path.abspath(os.path.join(HERE, '..', '..')))
 
 from training.common import MODELS_DIR, md_table, write_card  # noqa: E402
@@ -159,13 +160,17 @@ def detector_folds(model_dir: str) -> str:
     cv = detector_cv(model_dir)
     if not cv or len(cv['rows']) < 2:
         return ''
-    cols = ('map50_A_yolo', 'map50_B_centernet', 'map50_ensemble_wbf')
-    rows = [[r['fold'], r['n_images'], *(f'{r[c]:.3f}' for c in cols)] for r in cv['rows']]
-    rows.append(['mean +- SD', '', *(f"{cv['summary'][c]['mean']:.3f} +- {cv['summary'][c]['sd']:.3f}" for c in cols)])
+    rows = [[r['fold'], r['n_images'], *(f'{r[c]:.3f}' for c in DETECTOR_COLS)] for r in cv['rows']]
+    rows.append(['mean +- SD', '', *mean_sd_cells(cv)])
     done = len(cv['rows'])
     return (f"\n\n**Cross-validation** (`training/cxr/seg_det_cv.py cv`): each fold's pair of fold models (PyTorch fp32, "
             f"same schedule) on its own held-out fold; {done} of {cv['folds_total']} folds trained.\n\n"
             + md_table(['held-out fold', 'images', 'A mAP@0.5', 'B mAP@0.5', 'WBF mAP@0.5'], rows) + schedule_choice_text())
+
+
+def mean_sd_cells(cv: dict) -> list[str]:
+    """A, B and WBF mean +- SD of one detector CV table."""
+    return [f"{cv['summary'][c]['mean']:.3f} +- {cv['summary'][c]['sd']:.3f}" for c in DETECTOR_COLS]
 
 
 def schedule_choice_text() -> str:
@@ -174,9 +179,7 @@ def schedule_choice_text() -> str:
               for f in os.listdir(RESULTS_DIR) if re.fullmatch(r'detector-cv-e\d+\.json', f)}
     if len(tables) < 2:
         return ''
-    cols = ('map50_A_yolo', 'map50_B_centernet', 'map50_ensemble_wbf')
-    rows = [[f'{n} epochs', len(t['rows']), *(f"{t['summary'][c]['mean']:.3f} +- {t['summary'][c]['sd']:.3f}" for c in cols)]
-            for n, t in sorted(tables.items())]
+    rows = [[f'{n} epochs', len(t['rows']), *mean_sd_cells(t)] for n, t in sorted(tables.items())]
     return ("\n\n**Schedule chosen on the folds** (`training/cxr/results/detector-cv-e<N>.json`, the same fold models' "
             "PyTorch fp32 outputs): a longer schedule ships only if its cross-validation beats the shorter one on the "
             "mean for WBF and both single detectors, a rule written before the results (`training/PLAN.md`).\n\n"
@@ -197,7 +200,7 @@ def detector_aim(model_dir: str, e: dict, best_single: float) -> tuple[bool, str
     if not cv or len(cv['rows']) < cv['folds_total']:
         aim = e['map50_ensemble_wbf'] >= 0.6 and e['map50_ensemble_wbf'] > best_single
         return aim, head + f"{'reached' if aim else 'NOT reached'}** (WBF {e['map50_ensemble_wbf']:.3f})."
-    sm = {c: cv['summary'][c] for c in ('map50_ensemble_wbf', 'map50_A_yolo', 'map50_B_centernet')}
+    sm = {c: cv['summary'][c] for c in DETECTOR_COLS}
     wbf = sm['map50_ensemble_wbf']['mean']
     aim = wbf >= 0.6 and wbf > max(sm['map50_A_yolo']['mean'], sm['map50_B_centernet']['mean'])
     n_ok = sum(r['map50_ensemble_wbf'] >= 0.6 for r in cv['rows'])

@@ -166,7 +166,6 @@ def unseen_by_shipped(ds: data.Dataset, ho: np.ndarray, k: int, shipped: dict) -
     return cls_cv.shipped_unseen(ds, ho), 'split.json, 1,128 images'
 
 
-
 def shipped_raw(kind: str, models_dir: str, ds: data.Dataset, idx: np.ndarray) -> np.ndarray:
     from training.common.ship import onnx_outputs
     path = os.path.join(models_dir, run.KINDS[kind]['id'], 'model.int8.onnx')
@@ -436,8 +435,7 @@ def main() -> None:
     elif a.cmd == 'cv':
         import cards
         cross_validate(ds, a.shipped_dir, a.epochs)
-        if not a.epochs:
-            cards.write_all()
+        cards.write_all()  # their CV table (when N is the shipped schedule) and the schedules side by side
     elif a.cmd == 'eval':
         res = evaluate(a.kind, ds, a.fold, a.epochs, a.limit, a.shipped_dir)
         if res:
